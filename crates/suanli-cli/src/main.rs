@@ -1,0 +1,124 @@
+//! `suanli`: how much AI compute a nation, a region or a campus can run, given its
+//! electricity and its chips.
+//!
+//! `main` parses arguments and turns every error into an exit status in one place:
+//! 0 success, 2 bad input (with file, line and column where there are lines), 1 anything
+//! else. Each subcommand lives in its own module.
+
+mod claims_cmd;
+mod data_cmd;
+mod error;
+mod load;
+mod output;
+mod race;
+mod scenario_cmd;
+mod table;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::CliError;
+
+#[derive(Parser)]
+#[command(
+    name = "suanli",
+    version,
+    about = "Turns watts into FLOPs: AI compute by region from electricity and chips."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output format of tabular results.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for the terminal.
+    Table,
+    /// JSON for programs.
+    Json,
+    /// CSV, one row per region-year.
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the nation model: generation, data-centre power, fleets, compute, binding
+    /// constraint and crossings for every region and year.
+    Race {
+        /// Built-in scenario name or path to a scenario TOML file.
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        /// First year to report (default: 2020 for tables, the scenario's first year otherwise).
+        #[arg(long)]
+        from: Option<i32>,
+        /// Last year to report (default: the scenario's last year).
+        #[arg(long)]
+        to: Option<i32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check quantitative claims from the public debate against data and scenarios.
+    Claims {
+        /// Scenario the claims are evaluated under first (all built-ins are also run).
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        /// Claims file (TOML) to use instead of the built-in claims.
+        #[arg(long)]
+        claims: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Show, list or create scenarios.
+    Scenario {
+        #[command(subcommand)]
+        command: scenario_cmd::ScenarioCommand,
+    },
+    /// Built-in data: sources and attribution, and refreshing the electricity table.
+    Data {
+        #[command(subcommand)]
+        command: data_cmd::DataCommand,
+    },
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Race {
+            scenario,
+            from,
+            to,
+            format,
+            out,
+        } => race::run(&scenario, from, to, format, out.as_deref()),
+        Command::Claims {
+            scenario,
+            claims,
+            format,
+            out,
+        } => claims_cmd::run(&scenario, claims.as_deref(), format, out.as_deref()),
+        Command::Scenario { command } => scenario_cmd::run(command),
+        Command::Data { command } => data_cmd::run(command),
+    }
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Usage mistakes are bad input (2); --help and --version succeed.
+            std::process::exit(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    if let Err(e) = run(cli) {
+        eprintln!("{e}");
+        std::process::exit(e.exit_code());
+    }
+}

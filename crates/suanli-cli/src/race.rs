@@ -1,0 +1,236 @@
+//! `suanli race`: the nation model on a scenario, as a table, JSON or CSV.
+
+use std::path::Path;
+
+use serde::Serialize;
+use suanli_nation::crossing::{crossings, Crossing};
+use suanli_nation::{simulate, Outcome};
+
+use crate::error::CliError;
+use crate::load::{load_data, load_scenario};
+use crate::output::emit;
+use crate::table::{num, pct, Table};
+use crate::Format;
+
+/// One region-year as written to JSON and CSV.
+#[derive(Serialize)]
+pub struct Row<'a> {
+    region: &'a str,
+    year: i32,
+    /// Whether the fleet is taken from data (calibration) rather than modelled.
+    history: bool,
+    generation_twh: f64,
+    generation_projected: bool,
+    dc_power_gw: f64,
+    conventional_dc_gw: f64,
+    ai_power_demand_gw: f64,
+    powered_fraction: f64,
+    dc_electricity_twh: f64,
+    dc_share_of_generation: f64,
+    fleet_h100e: f64,
+    accelerators: f64,
+    installed_flops: f64,
+    effective_flops: f64,
+    stranded_flops: f64,
+    binding: &'static str,
+    self_sufficiency: Option<f64>,
+    self_sufficiency_units: Option<f64>,
+    world_share: f64,
+    accelerator_spend_usd_bn: f64,
+}
+
+/// The JSON document of `suanli race`.
+#[derive(Serialize)]
+struct Report<'a> {
+    scenario: &'a str,
+    attribution: &'static str,
+    rows: Vec<Row<'a>>,
+    crossings: Vec<Crossing>,
+}
+
+/// Attribution shown with every result built on the built-in data.
+pub const ATTRIBUTION: &str = "Data: Ember and Energy Institute via Our World in Data (CC BY 4.0); Epoch AI, Machine Learning Hardware and AI Supercomputers (CC BY 4.0). See `suanli data sources`.";
+
+/// Rows of an outcome for `from..=to`.
+pub fn rows(out: &Outcome, from: i32, to: i32) -> Vec<Row<'_>> {
+    let mut rows = Vec::new();
+    for region in 0..out.regions.len() {
+        for year in from..=to {
+            let i = out.at(region, year);
+            rows.push(Row {
+                region: &out.regions[region],
+                year,
+                history: year <= out.calibration_year,
+                generation_twh: out.generation_twh[i],
+                generation_projected: out.generation_projected[i],
+                dc_power_gw: out.dc_power_gw[i],
+                conventional_dc_gw: out.conventional_dc_gw[i],
+                ai_power_demand_gw: out.ai_power_demand_gw[i],
+                powered_fraction: out.powered_fraction[i],
+                dc_electricity_twh: out.dc_electricity_twh[i],
+                dc_share_of_generation: out.dc_share(i),
+                fleet_h100e: out.fleet_h100e(i),
+                accelerators: out.accelerators[i],
+                installed_flops: out.installed_flops[i],
+                effective_flops: out.effective_flops[i],
+                stranded_flops: out.stranded_flops[i],
+                binding: out.binding[i].as_str(),
+                self_sufficiency: out.self_sufficiency(i),
+                self_sufficiency_units: out.self_sufficiency_units(i),
+                world_share: out.world_share(region, year),
+                accelerator_spend_usd_bn: out.spent_usd_bn[i],
+            });
+        }
+    }
+    rows
+}
+
+/// Checks a requested year range against the simulated one.
+pub fn year_range(
+    out: &Outcome,
+    from: Option<i32>,
+    to: Option<i32>,
+    default_from: i32,
+) -> Result<(i32, i32), CliError> {
+    let (first, last) = (out.first_year, out.last_year());
+    let from = from.unwrap_or(default_from.clamp(first, last));
+    let to = to.unwrap_or(last);
+    if from < first || to > last || from > to {
+        return Err(CliError::Usage(format!(
+            "failed to report years {from}..{to}: the scenario covers {first}..{last}"
+        )));
+    }
+    Ok((from, to))
+}
+
+pub fn run(
+    scenario: &str,
+    from: Option<i32>,
+    to: Option<i32>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    let data = load_data()?;
+    let resolved = load_scenario(scenario, &data)?;
+    let outcome = simulate(&resolved.input);
+    let default_from = if format == Format::Table {
+        2020
+    } else {
+        outcome.first_year
+    };
+    let (from, to) = year_range(&outcome, from, to, default_from)?;
+    let rows = rows(&outcome, from, to);
+    let found = crossings(&outcome, from, to);
+    let text = match format {
+        Format::Json => {
+            let report = Report {
+                scenario: &outcome.scenario,
+                attribution: ATTRIBUTION,
+                rows,
+                crossings: found,
+            };
+            serde_json::to_string_pretty(&report).map_err(|e| CliError::Runtime(e.to_string()))?
+                + "\n"
+        }
+        Format::Csv => to_csv(&rows)?,
+        Format::Table => render(&outcome, from, to, &found),
+    };
+    emit(&text, out)
+}
+
+fn to_csv(rows: &[Row<'_>]) -> Result<String, CliError> {
+    let value = serde_json::to_value(rows).map_err(|e| CliError::Runtime(e.to_string()))?;
+    let items = value.as_array().cloned().unwrap_or_default();
+    let Some(first) = items.first().and_then(|v| v.as_object()) else {
+        return Ok(String::new());
+    };
+    let keys: Vec<&String> = first.keys().collect();
+    let mut s = keys
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n";
+    for item in &items {
+        let cells: Vec<String> = keys
+            .iter()
+            .map(|k| match &item[k.as_str()] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(v) if v.contains(',') => format!("\"{v}\""),
+                serde_json::Value::String(v) => v.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        s.push_str(&cells.join(","));
+        s.push('\n');
+    }
+    Ok(s)
+}
+
+fn render(out: &Outcome, from: i32, to: i32, found: &[Crossing]) -> String {
+    let mut s = format!(
+        "scenario: {}   (history to {}, projected after; EFLOP/s = 1e18 FLOP/s, 16-bit dense)\n",
+        out.scenario, out.calibration_year
+    );
+    for year in from..=to {
+        let mut t = Table::new(&[
+            &format!(
+                "{year}{}",
+                if year <= out.calibration_year {
+                    " (data)"
+                } else {
+                    ""
+                }
+            ),
+            "gen TWh",
+            "DC GW",
+            "DC TWh",
+            "DC share",
+            "fleet M H100e",
+            "eff EFLOP/s",
+            "stranded",
+            "binding",
+            "self-suff",
+            "world share",
+        ]);
+        for r in 0..out.regions.len() {
+            let i = out.at(r, year);
+            let stranded = if out.installed_flops[i] > 0.0 {
+                out.stranded_flops[i] / out.installed_flops[i]
+            } else {
+                0.0
+            };
+            t.row(vec![
+                out.regions[r].clone(),
+                format!(
+                    "{}{}",
+                    num(out.generation_twh[i], 0),
+                    if out.generation_projected[i] { "*" } else { "" }
+                ),
+                num(out.dc_power_gw[i], 1),
+                num(out.dc_electricity_twh[i], 0),
+                pct(out.dc_share(i)),
+                num(out.fleet_h100e(i) / 1e6, 2),
+                num(out.effective_flops[i] / 1e18, 1),
+                pct(stranded),
+                out.binding[i].as_str().to_string(),
+                out.self_sufficiency(i).map_or("-".into(), pct),
+                pct(out.world_share(r, year)),
+            ]);
+        }
+        s.push('\n');
+        s.push_str(&t.render());
+    }
+    s.push_str("\n* projected generation\n\ncrossings of effective compute (leader passes follower and stays ahead):\n");
+    if found.is_empty() {
+        s.push_str("  none in this range\n");
+    }
+    for c in found {
+        s.push_str(&format!(
+            "  {} passes {} in {}\n",
+            c.leader, c.follower, c.year
+        ));
+    }
+    s.push_str(&format!("\n{ATTRIBUTION}\n"));
+    s
+}

@@ -1,0 +1,269 @@
+//! The yearly stock-flow of the nation model (DESIGN.md, "Nation model").
+//!
+//! For region r and year t, with chip lines k and vintages v:
+//!
+//! ```text
+//! G[r,t]      = reported, or G[r,t-1] * (1 + g[r,t])                          TWh
+//! S[r,t,k]    = t <= calibration: fleet back-cast from data
+//!               else: budget capex[r,t] / price[k,t], cheapest FLOP/s first,
+//!                     capped by import_cap[r,k,t] (k made elsewhere) and, pro rata
+//!                     across buyers, by production_cap[k,t]                   chips
+//! N[r,t,k,v]  = S[r,v,k] for t - life < v <= t                                 chips
+//! P_fleet     = sum N * tdp[k,v] * server_overhead * pue                       GW
+//! Pdc_cap     = t <= calibration: P_conv + P_fleet (history was powered)
+//!               else min(dc_share_max * G / 8.76,
+//!                        max(Pdc_cap[t-1], min(P_conv + P_fleet, Pdc_cap[t-1] + interconnect)))
+//! P_ai        = max(0, Pdc_cap - P_conv);   phi = min(1, P_ai / P_fleet)
+//! C_inst      = sum N * flops[k,v];  C_eff = phi * C_inst * utilisation;  stranded = (1 - phi) C_inst
+//! E_dc        = phi * P_fleet * load_factor * 8.76 + P_conv * 8.76            TWh
+//! binding     = power if phi < 1, chips if caps cut purchases, else capital
+//! ```
+//!
+//! Data-centre capacity follows demand: it is built when needed, as fast as the grid
+//! allows, rather than at the interconnection limit every year.
+
+use suanli_scenario::model::NationInput;
+
+use crate::outcome::{Binding, Outcome, H100_FLOPS};
+
+/// Hours per year divided by 1000: GW times this is TWh per year.
+const TWH_PER_GW_YEAR: f64 = 8.76;
+
+/// Relative tolerance below which a constraint does not count as binding.
+const BIND_TOLERANCE: f64 = 1e-9;
+
+/// Runs the model over all regions and years.
+pub fn simulate(input: &NationInput) -> Outcome {
+    let ny = input.years();
+    let nr = input.regions.len();
+    let nl = input.lines.len();
+    let life = input.accelerator_life_years.max(1) as usize;
+    let total = (nr + 1) * ny;
+    let mut out = Outcome {
+        scenario: input.name.clone(),
+        first_year: input.first_year,
+        calibration_year: input.calibration_year,
+        years: ny,
+        regions: input
+            .regions
+            .iter()
+            .map(|r| r.name.clone())
+            .chain([suanli_data::regions::WORLD.to_string()])
+            .collect(),
+        generation_twh: vec![0.0; total],
+        generation_projected: vec![false; total],
+        dc_power_gw: vec![0.0; total],
+        conventional_dc_gw: vec![0.0; total],
+        ai_power_demand_gw: vec![0.0; total],
+        powered_fraction: vec![1.0; total],
+        dc_electricity_twh: vec![0.0; total],
+        accelerators: vec![0.0; total],
+        installed_flops: vec![0.0; total],
+        effective_flops: vec![0.0; total],
+        stranded_flops: vec![0.0; total],
+        shipped_flops: vec![0.0; total],
+        shipped_domestic_flops: vec![0.0; total],
+        shipped_chips: vec![0.0; total],
+        shipped_domestic_chips: vec![0.0; total],
+        spent_usd_bn: vec![0.0; total],
+        binding: vec![Binding::Capital; total],
+    };
+    // Shipments in chips by [region][line][year].
+    let mut shipped = vec![0.0f64; nr * nl * ny];
+    let ship = |r: usize, l: usize, i: usize| (r * nl + l) * ny + i;
+    let cal_index = (input.calibration_year - input.first_year) as usize;
+    // Lines ordered by FLOP/s per dollar, best first, per year (same for every buyer).
+    let mut order: Vec<usize> = (0..nl).collect();
+    let mut budget = vec![0.0; nr];
+    let mut capped = vec![false; nr];
+    let mut demand = vec![0.0; nr];
+
+    for i in 0..ny {
+        let year = input.first_year + i as i32;
+        if i <= cal_index {
+            for (r, region) in input.regions.iter().enumerate() {
+                for (l, line) in input.lines.iter().enumerate() {
+                    let growth = line
+                        .history_fleet_growth_factor
+                        .unwrap_or(input.history_fleet_growth_factor);
+                    let target_h100e =
+                        region.calibration_fleet_h100e[l] / growth.powi((cal_index - i) as i32);
+                    let surviving_h100e: f64 = (i.saturating_sub(life - 1)..i)
+                        .map(|v| shipped[ship(r, l, v)] * line.flops_per_chip[v] / H100_FLOPS)
+                        .sum();
+                    let new_h100e = (target_h100e - surviving_h100e).max(0.0);
+                    shipped[ship(r, l, i)] = new_h100e * H100_FLOPS / line.flops_per_chip[i];
+                }
+                budget[r] = 0.0;
+                capped[r] = false;
+            }
+        } else {
+            order.sort_by(|&a, &b| {
+                let value =
+                    |l: usize| input.lines[l].flops_per_chip[i] / input.lines[l].price_usd[i];
+                value(b).total_cmp(&value(a)).then(a.cmp(&b))
+            });
+            for (r, region) in input.regions.iter().enumerate() {
+                budget[r] = region.capex_usd_bn[i] * 1e9;
+                capped[r] = false;
+            }
+            for &l in &order {
+                let line = &input.lines[l];
+                let price = line.price_usd[i];
+                let mut total_demand = 0.0;
+                for (r, region) in input.regions.iter().enumerate() {
+                    let wanted = budget[r] / price;
+                    let cap = if line.origin == Some(r) {
+                        f64::INFINITY
+                    } else {
+                        region.import_cap_chips[l][i]
+                    };
+                    if cap < wanted * (1.0 - BIND_TOLERANCE) {
+                        capped[r] = true;
+                    }
+                    demand[r] = wanted.min(cap);
+                    total_demand += demand[r];
+                }
+                let supply = line.production_cap_chips[i];
+                let scale = if total_demand > supply {
+                    supply / total_demand
+                } else {
+                    1.0
+                };
+                for r in 0..nr {
+                    if scale < 1.0 && demand[r] > 0.0 {
+                        capped[r] = true;
+                    }
+                    let bought = demand[r] * scale;
+                    shipped[ship(r, l, i)] = bought;
+                    budget[r] = (budget[r] - bought * price).max(0.0);
+                }
+            }
+        }
+
+        for (r, region) in input.regions.iter().enumerate() {
+            let at = r * ny + i;
+            // Generation.
+            let generation = if year <= region.last_reported_year {
+                region
+                    .generation_reported_twh
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0.0)
+            } else {
+                out.generation_twh[at - 1] * (1.0 + region.generation_growth_per_year[i])
+            };
+            out.generation_twh[at] = generation;
+            out.generation_projected[at] = year > region.last_reported_year;
+
+            // Fleet, power and compute over surviving vintages.
+            let (mut chips, mut flops, mut tdp_w) = (0.0, 0.0, 0.0);
+            let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) =
+                (0.0, 0.0, 0.0, 0.0);
+            for (l, line) in input.lines.iter().enumerate() {
+                for v in i.saturating_sub(life - 1)..=i {
+                    let n = shipped[ship(r, l, v)];
+                    chips += n;
+                    flops += n * line.flops_per_chip[v];
+                    tdp_w += n * line.tdp_w[v];
+                }
+                let n = shipped[ship(r, l, i)];
+                new_chips += n;
+                new_flops += n * line.flops_per_chip[i];
+                if line.origin == Some(r) {
+                    new_dom_chips += n;
+                    new_dom_flops += n * line.flops_per_chip[i];
+                }
+                out.spent_usd_bn[at] += n * line.price_usd[i] / 1e9;
+            }
+            let fleet_gw = tdp_w * region.server_overhead[i] * region.pue[i] / 1e9;
+            let conventional_gw = region.conventional_dc_gw[i];
+            let required_gw = conventional_gw + fleet_gw;
+            let capacity_gw = if i <= cal_index {
+                required_gw
+            } else {
+                let previous = out.dc_power_gw[at - 1];
+                let grown = required_gw
+                    .min(previous + region.interconnect_gw_per_year[i])
+                    .max(previous);
+                grown.min(region.dc_share_max[i] * generation / TWH_PER_GW_YEAR)
+            };
+            let ai_available_gw = (capacity_gw - conventional_gw).max(0.0);
+            let phi = if fleet_gw > 0.0 {
+                (ai_available_gw / fleet_gw).min(1.0)
+            } else {
+                1.0
+            };
+
+            out.dc_power_gw[at] = capacity_gw;
+            out.conventional_dc_gw[at] = conventional_gw;
+            out.ai_power_demand_gw[at] = fleet_gw;
+            out.powered_fraction[at] = phi;
+            out.dc_electricity_twh[at] =
+                (phi * fleet_gw * region.load_factor[i] + conventional_gw) * TWH_PER_GW_YEAR;
+            out.accelerators[at] = chips;
+            out.installed_flops[at] = flops;
+            out.effective_flops[at] = phi * flops * region.utilisation[i];
+            out.stranded_flops[at] = (1.0 - phi) * flops;
+            out.shipped_flops[at] = new_flops;
+            out.shipped_domestic_flops[at] = new_dom_flops;
+            out.shipped_chips[at] = new_chips;
+            out.shipped_domestic_chips[at] = new_dom_chips;
+            let unspent = budget[r] > BIND_TOLERANCE * region.capex_usd_bn[i] * 1e9;
+            out.binding[at] = if phi < 1.0 - BIND_TOLERANCE {
+                Binding::Power
+            } else if capped[r] && unspent {
+                Binding::Chips
+            } else {
+                Binding::Capital
+            };
+        }
+        sum_world(&mut out, nr, i);
+    }
+    out
+}
+
+/// World = sum of regions; its binding constraint is the one that binds for the largest
+/// share of world installed compute.
+fn sum_world(out: &mut Outcome, nr: usize, i: usize) {
+    let ny = out.years;
+    let w = nr * ny + i;
+    let mut weight = [0.0f64; 3];
+    for r in 0..nr {
+        let at = r * ny + i;
+        for v in [
+            &mut out.generation_twh,
+            &mut out.dc_power_gw,
+            &mut out.conventional_dc_gw,
+            &mut out.ai_power_demand_gw,
+            &mut out.dc_electricity_twh,
+            &mut out.accelerators,
+            &mut out.installed_flops,
+            &mut out.effective_flops,
+            &mut out.stranded_flops,
+            &mut out.shipped_flops,
+            &mut out.shipped_domestic_flops,
+            &mut out.shipped_chips,
+            &mut out.shipped_domestic_chips,
+            &mut out.spent_usd_bn,
+        ] {
+            v[w] += v[at];
+        }
+        out.generation_projected[w] |= out.generation_projected[at];
+        weight[out.binding[at] as usize] += out.installed_flops[at];
+    }
+    let installed = out.installed_flops[w];
+    out.powered_fraction[w] = if installed > 0.0 {
+        1.0 - out.stranded_flops[w] / installed
+    } else {
+        1.0
+    };
+    out.binding[w] = [Binding::Power, Binding::Chips, Binding::Capital]
+        .into_iter()
+        .max_by(|a, b| {
+            weight[*a as usize]
+                .total_cmp(&weight[*b as usize])
+                .then(b.cmp(a))
+        })
+        .unwrap_or(Binding::Capital);
+}
