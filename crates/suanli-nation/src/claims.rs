@@ -187,40 +187,82 @@ pub struct ClaimError {
 }
 
 /// Evaluates claims under `scenarios` (primary first).
-pub fn evaluate(claims: &[Claim], scenarios: &[NationInput]) -> Result<Vec<ClaimResult>, ClaimError> {
+pub fn evaluate(
+    claims: &[Claim],
+    scenarios: &[NationInput],
+) -> Result<Vec<ClaimResult>, ClaimError> {
     let outcomes: Vec<Outcome> = scenarios.iter().map(simulate).collect();
-    claims.iter().map(|c| evaluate_one(c, scenarios, &outcomes)).collect()
+    claims
+        .iter()
+        .map(|c| evaluate_one(c, scenarios, &outcomes))
+        .collect()
 }
 
-fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Result<ClaimResult, ClaimError> {
-    let err = |m: &str| ClaimError { id: c.id.clone(), message: m.to_string() };
-    let need = |v: Option<f64>, name: &str| v.ok_or_else(|| err(&format!("a {} claim needs `{name}`", kind_name(c.kind))));
+fn evaluate_one(
+    c: &Claim,
+    inputs: &[NationInput],
+    outcomes: &[Outcome],
+) -> Result<ClaimResult, ClaimError> {
+    let err = |m: &str| ClaimError {
+        id: c.id.clone(),
+        message: m.to_string(),
+    };
+    let need = |v: Option<f64>, name: &str| {
+        v.ok_or_else(|| err(&format!("a {} claim needs `{name}`", kind_name(c.kind))))
+    };
     let region = |name: Option<&String>, field: &str| -> Result<usize, ClaimError> {
-        let name = name.ok_or_else(|| err(&format!("a {} claim needs `{field}`", kind_name(c.kind))))?;
-        inputs[0].regions.iter().position(|r| &r.id == name || r.name.eq_ignore_ascii_case(name)).ok_or_else(|| err(&format!("unknown region `{name}` in `{field}`")))
+        let name =
+            name.ok_or_else(|| err(&format!("a {} claim needs `{field}`", kind_name(c.kind))))?;
+        inputs[0]
+            .regions
+            .iter()
+            .position(|r| &r.id == name || r.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| err(&format!("unknown region `{name}` in `{field}`")))
     };
     let check_year = |y: i32| {
         let (a, b) = (inputs[0].first_year, inputs[0].last_year);
-        if (a..=b).contains(&y) { Ok(y) } else { Err(err(&format!("year {y} is outside the scenario's {a}..{b}"))) }
+        if (a..=b).contains(&y) {
+            Ok(y)
+        } else {
+            Err(err(&format!("year {y} is outside the scenario's {a}..{b}")))
+        }
     };
     let findings: Vec<ScenarioFinding>;
     let (mut needed, mut needed_value) = (None, None);
     let value_meaning: String;
     match c.kind {
         ClaimKind::Ratio => {
-            let metric = c.metric.ok_or_else(|| err("a ratio claim needs `metric`"))?;
-            let (a, b) = (region(c.numerator.as_ref(), "numerator")?, region(c.denominator.as_ref(), "denominator")?);
+            let metric = c
+                .metric
+                .ok_or_else(|| err("a ratio claim needs `metric`"))?;
+            let (a, b) = (
+                region(c.numerator.as_ref(), "numerator")?,
+                region(c.denominator.as_ref(), "denominator")?,
+            );
             let year = check_year(need(c.year.map(f64::from), "year")? as i32)?;
             let expected = need(c.expected, "expected")?;
             let tol = c.tolerance.unwrap_or(0.1);
             let ratio = |o: &Outcome| value(o, metric, a, year) / value(o, metric, b, year);
-            value_meaning = format!("{} of {} / {} in {year}", metric_name(metric), o_name(&outcomes[0], a), o_name(&outcomes[0], b));
+            value_meaning = format!(
+                "{} of {} / {} in {year}",
+                metric_name(metric),
+                o_name(&outcomes[0], a),
+                o_name(&outcomes[0], b)
+            );
             findings = outcomes
                 .iter()
                 .map(|o| {
                     let r = ratio(o);
                     let ok = ((r / expected) - 1.0).abs() <= tol;
-                    finding(o, Some(r), if ok { Verdict::Holds } else { Verdict::Fails }, format!("ratio {r:.2} in {year} (claimed {expected}, tolerance {:.0} %)", tol * 100.0))
+                    finding(
+                        o,
+                        Some(r),
+                        if ok { Verdict::Holds } else { Verdict::Fails },
+                        format!(
+                            "ratio {r:.2} in {year} (claimed {expected}, tolerance {:.0} %)",
+                            tol * 100.0
+                        ),
+                    )
                 })
                 .collect();
             if findings[0].verdict != Verdict::Holds {
@@ -228,7 +270,9 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                     let base = &inputs[0];
                     let last = base.regions[a].last_reported_year;
                     if year > last {
-                        let solved = bisect(-0.5, 2.0, |g| ratio(&simulate(&with_generation_growth(base, a, g))) - expected);
+                        let solved = bisect(-0.5, 2.0, |g| {
+                            ratio(&simulate(&with_generation_growth(base, a, g))) - expected
+                        });
                         if let Some(g) = solved {
                             needed = Some(format!(
                                 "{}'s generation would have to grow {:.1} %/yr from {last} to {year}, against {:.1} %/yr in the scenario",
@@ -239,18 +283,29 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                             needed_value = Some(g);
                         }
                     }
-                } else if let Some(m) = bisect_log(|m| ratio(&simulate(&with_buying_power(&inputs[0], a, m))) - expected) {
+                } else if let Some(m) = bisect_log(|m| {
+                    ratio(&simulate(&with_buying_power(&inputs[0], a, m))) - expected
+                }) {
                     needed = Some(format!("{} would need {m:.2}x the scenario's chip budget, chip supply and grid connections", inputs[0].regions[a].name));
                     needed_value = Some(m);
                 }
             }
         }
         ClaimKind::Exceeds => {
-            let metric = c.metric.ok_or_else(|| err("an exceeds claim needs `metric`"))?;
+            let metric = c
+                .metric
+                .ok_or_else(|| err("an exceeds claim needs `metric`"))?;
             let a = region(c.region.as_ref(), "region")?;
-            let versus = c.versus.as_deref().ok_or_else(|| err("an exceeds claim needs `versus`"))?;
+            let versus = c
+                .versus
+                .as_deref()
+                .ok_or_else(|| err("an exceeds claim needs `versus`"))?;
             let combined = versus == "rest_of_world_combined";
-            let b = if combined { None } else { Some(region(c.versus.as_ref(), "versus")?) };
+            let b = if combined {
+                None
+            } else {
+                Some(region(c.versus.as_ref(), "versus")?)
+            };
             let factor = c.factor.unwrap_or(1.0);
             let by = check_year(c.by_year.unwrap_or(inputs[0].last_year))?;
             let from = inputs[0].calibration_year;
@@ -260,18 +315,39 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
             };
             let versus_name = match b {
                 Some(b) => o_name(&outcomes[0], b).to_string(),
-                None => format!("the rest of the world combined (World minus {})", o_name(&outcomes[0], a)),
+                None => format!(
+                    "the rest of the world combined (World minus {})",
+                    o_name(&outcomes[0], a)
+                ),
             };
-            value_meaning = format!("first year from which {} stays above {factor}x {versus_name}", o_name(&outcomes[0], a));
+            value_meaning = format!(
+                "first year from which {} stays above {factor}x {versus_name}",
+                o_name(&outcomes[0], a)
+            );
             let last = inputs[0].last_year;
             findings = outcomes
                 .iter()
                 .map(|o| {
-                    let y = stays_above(from, last, factor, |y| value(o, metric, a, y), |y| other(o, y));
+                    let y = stays_above(
+                        from,
+                        last,
+                        factor,
+                        |y| value(o, metric, a, y),
+                        |y| other(o, y),
+                    );
                     let ratio_by = value(o, metric, a, by) / other(o, by);
-                    let verdict = if y.is_some_and(|y| y <= by) { Verdict::Holds } else { Verdict::Fails };
+                    let verdict = if y.is_some_and(|y| y <= by) {
+                        Verdict::Holds
+                    } else {
+                        Verdict::Fails
+                    };
                     let when = y.map_or(format!("not by {last}"), |y| format!("from {y}"));
-                    finding(o, y.map(f64::from), verdict, format!("{when}; ratio in {by}: {ratio_by:.2} (needs {factor})"))
+                    finding(
+                        o,
+                        y.map(f64::from),
+                        verdict,
+                        format!("{when}; ratio in {by}: {ratio_by:.2} (needs {factor})"),
+                    )
                 })
                 .collect();
             if findings[0].verdict != Verdict::Holds {
@@ -300,17 +376,29 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
             }
         }
         ClaimKind::Binding => {
-            let constraint = binding(c.constraint.as_deref()).ok_or_else(|| err("a binding claim needs `constraint` = power, chips or capital"))?;
-            let versus = binding(c.versus.as_deref()).ok_or_else(|| err("a binding claim needs `versus` = power, chips or capital"))?;
+            let constraint = binding(c.constraint.as_deref()).ok_or_else(|| {
+                err("a binding claim needs `constraint` = power, chips or capital")
+            })?;
+            let versus = binding(c.versus.as_deref())
+                .ok_or_else(|| err("a binding claim needs `versus` = power, chips or capital"))?;
             let from = check_year(c.from.unwrap_or(inputs[0].calibration_year + 1))?;
             let to = check_year(c.to.unwrap_or(inputs[0].last_year))?;
             value_meaning = format!("share of region-years {from}-{to} where {} binds, among those where {} or {} binds", constraint.as_str(), constraint.as_str(), versus.as_str());
             findings = outcomes
                 .iter()
                 .map(|o| {
-                    let count = |k: Binding| (0..o.world()).flat_map(|r| (from..=to).map(move |y| (r, y))).filter(|&(r, y)| o.binding[o.at(r, y)] == k).count();
+                    let count = |k: Binding| {
+                        (0..o.world())
+                            .flat_map(|r| (from..=to).map(move |y| (r, y)))
+                            .filter(|&(r, y)| o.binding[o.at(r, y)] == k)
+                            .count()
+                    };
                     let (n_a, n_b) = (count(constraint), count(versus));
-                    let share = if n_a + n_b > 0 { Some(n_a as f64 / (n_a + n_b) as f64) } else { None };
+                    let share = if n_a + n_b > 0 {
+                        Some(n_a as f64 / (n_a + n_b) as f64)
+                    } else {
+                        None
+                    };
                     let verdict = match (n_a, n_b) {
                         (0, _) => Verdict::Fails,
                         (_, 0) => Verdict::Holds,
@@ -320,11 +408,18 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                     let regions_with = |k: Binding| {
                         let names: Vec<String> = (0..o.world())
                             .filter_map(|r| {
-                                let years: Vec<i32> = (from..=to).filter(|&y| o.binding[o.at(r, y)] == k).collect();
-                                (!years.is_empty()).then(|| format!("{} ({})", o.regions[r], span(&years)))
+                                let years: Vec<i32> = (from..=to)
+                                    .filter(|&y| o.binding[o.at(r, y)] == k)
+                                    .collect();
+                                (!years.is_empty())
+                                    .then(|| format!("{} ({})", o.regions[r], span(&years)))
                             })
                             .collect();
-                        if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                        if names.is_empty() {
+                            "none".to_string()
+                        } else {
+                            names.join(", ")
+                        }
                     };
                     let detail = format!(
                         "{} binds in {n_a} region-years: {}; {} binds in {n_b}: {}",
@@ -338,18 +433,32 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                 .collect();
         }
         ClaimKind::Trajectory => {
-            let metric = c.metric.ok_or_else(|| err("a trajectory claim needs `metric`"))?;
+            let metric = c
+                .metric
+                .ok_or_else(|| err("a trajectory claim needs `metric`"))?;
             let a = region(c.region.as_ref(), "region")?;
-            let points = c.points.as_ref().filter(|p| !p.is_empty()).ok_or_else(|| err("a trajectory claim needs `points`"))?;
+            let points = c
+                .points
+                .as_ref()
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| err("a trajectory claim needs `points`"))?;
             let tol = c.tolerance.unwrap_or(0.05);
             for p in points {
                 check_year(p.year)?;
                 if p.value.is_none() && p.at_most.is_none() && p.at_least.is_none() {
-                    return Err(err(&format!("point {} needs `value`, `at_most` or `at_least`", p.year)));
+                    return Err(err(&format!(
+                        "point {} needs `value`, `at_most` or `at_least`",
+                        p.year
+                    )));
                 }
             }
             let last = points[points.len() - 1];
-            value_meaning = format!("{} of {} in {}", metric_name(metric), o_name(&outcomes[0], a), last.year);
+            value_meaning = format!(
+                "{} of {} in {}",
+                metric_name(metric),
+                o_name(&outcomes[0], a),
+                last.year
+            );
             let cal = inputs[0].calibration_year;
             findings = outcomes
                 .iter()
@@ -361,7 +470,18 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                             let v = value(o, metric, a, p.year);
                             let ok = point_ok(p, v, tol);
                             passed += usize::from(ok);
-                            format!("{}: {:.2} vs {} {}{}", p.year, v, point_claim(p), if ok { "ok" } else { "off" }, if p.year <= cal { " (calibration input)" } else { "" })
+                            format!(
+                                "{}: {:.2} vs {} {}{}",
+                                p.year,
+                                v,
+                                point_claim(p),
+                                if ok { "ok" } else { "off" },
+                                if p.year <= cal {
+                                    " (calibration input)"
+                                } else {
+                                    ""
+                                }
+                            )
                         })
                         .collect();
                     let verdict = match passed {
@@ -369,12 +489,27 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                         n if n == points.len() => Verdict::Holds,
                         _ => Verdict::Partly,
                     };
-                    finding(o, Some(value(o, metric, a, last.year)), verdict, parts.join("; "))
+                    finding(
+                        o,
+                        Some(value(o, metric, a, last.year)),
+                        verdict,
+                        parts.join("; "),
+                    )
                 })
                 .collect();
-            if let Some(target) = last.value.filter(|_| !point_ok(&last, value(&outcomes[0], metric, a, last.year), tol)) {
+            if let Some(target) = last
+                .value
+                .filter(|_| !point_ok(&last, value(&outcomes[0], metric, a, last.year), tol))
+            {
                 let base = &inputs[0];
-                if let Some(m) = bisect_log(|m| value(&simulate(&with_domestic_supply(base, a, m)), metric, a, last.year) - target) {
+                if let Some(m) = bisect_log(|m| {
+                    value(
+                        &simulate(&with_domestic_supply(base, a, m)),
+                        metric,
+                        a,
+                        last.year,
+                    ) - target
+                }) {
                     needed = Some(format!(
                         "{}'s domestic chip production would have to be {m:.2}x the scenario's after {cal} for {:.0} % in {}",
                         base.regions[a].name,
@@ -403,7 +538,12 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
 }
 
 fn finding(o: &Outcome, value: Option<f64>, verdict: Verdict, detail: String) -> ScenarioFinding {
-    ScenarioFinding { scenario: o.scenario.clone(), value, verdict, detail }
+    ScenarioFinding {
+        scenario: o.scenario.clone(),
+        value,
+        verdict,
+        detail,
+    }
 }
 
 fn o_name(o: &Outcome, r: usize) -> &str {
@@ -446,17 +586,27 @@ fn span(years: &[i32]) -> String {
     let mut start = years[0];
     for w in years.windows(2) {
         if w[1] != w[0] + 1 {
-            parts.push(if start == w[0] { start.to_string() } else { format!("{start}-{}", w[0]) });
+            parts.push(if start == w[0] {
+                start.to_string()
+            } else {
+                format!("{start}-{}", w[0])
+            });
             start = w[1];
         }
     }
     let end = years[years.len() - 1];
-    parts.push(if start == end { start.to_string() } else { format!("{start}-{end}") });
+    parts.push(if start == end {
+        start.to_string()
+    } else {
+        format!("{start}-{end}")
+    });
     parts.join(", ")
 }
 
 fn point_ok(p: &Point, v: f64, tol: f64) -> bool {
-    p.value.is_none_or(|x| (v - x).abs() <= tol) && p.at_most.is_none_or(|x| v <= x) && p.at_least.is_none_or(|x| v >= x)
+    p.value.is_none_or(|x| (v - x).abs() <= tol)
+        && p.at_most.is_none_or(|x| v <= x)
+        && p.at_least.is_none_or(|x| v >= x)
 }
 
 fn point_claim(p: &Point) -> String {
@@ -485,7 +635,10 @@ pub fn value(o: &Outcome, metric: Metric, r: usize, year: i32) -> f64 {
 /// The scenario with region `r`'s generation growing at `g` per year after its data ends.
 pub fn with_generation_growth(input: &NationInput, r: usize, g: f64) -> NationInput {
     let mut x = input.clone();
-    x.regions[r].generation_growth_per_year.iter_mut().for_each(|v| *v = g);
+    x.regions[r]
+        .generation_growth_per_year
+        .iter_mut()
+        .for_each(|v| *v = g);
     x
 }
 
@@ -496,7 +649,10 @@ pub fn with_buying_power(input: &NationInput, r: usize, m: f64) -> NationInput {
     let mut x = input.clone();
     let start = (x.calibration_year - x.first_year + 1) as usize;
     let region = &mut x.regions[r];
-    for v in [&mut region.capex_usd_bn, &mut region.interconnect_gw_per_year] {
+    for v in [
+        &mut region.capex_usd_bn,
+        &mut region.interconnect_gw_per_year,
+    ] {
         v[start..].iter_mut().for_each(|v| *v *= m);
     }
     for caps in &mut region.import_cap_chips {
@@ -517,7 +673,9 @@ pub fn with_domestic_supply(input: &NationInput, r: usize, m: f64) -> NationInpu
 
 fn scale_own_lines(x: &mut NationInput, r: usize, m: f64, start: usize) {
     for line in x.lines.iter_mut().filter(|l| l.origin == Some(r)) {
-        line.production_cap_chips[start..].iter_mut().for_each(|v| *v *= m);
+        line.production_cap_chips[start..]
+            .iter_mut()
+            .for_each(|v| *v *= m);
     }
 }
 

@@ -14,7 +14,9 @@
 //!               else min(dc_share_max * G / 8.76,
 //!                        max(Pdc_cap[t-1], min(P_conv + P_fleet, Pdc_cap[t-1] + interconnect)))
 //! P_ai        = max(0, Pdc_cap - P_conv);   phi = min(1, P_ai / P_fleet)
-//! C_inst      = sum N * flops[k,v];  C_eff = phi * C_inst * utilisation;  stranded = (1 - phi) C_inst
+//! C_inst      = sum N * flops[k,v]
+//! C_powered   = FLOP/s of the cohorts P_ai can run, most FLOP/s per watt first (= C_inst if phi = 1)
+//! C_eff       = C_powered * utilisation;  stranded = C_inst - C_powered
 //! E_dc        = phi * P_fleet * load_factor * 8.76 + P_conv * 8.76            TWh
 //! binding     = power if phi < 1, chips if caps cut purchases, else capital
 //! ```
@@ -77,6 +79,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
     let mut budget = vec![0.0; nr];
     let mut capped = vec![false; nr];
     let mut demand = vec![0.0; nr];
+    let mut cohorts: Vec<Cohort> = Vec::with_capacity(nl * life);
 
     for i in 0..ny {
         let year = input.first_year + i as i32;
@@ -156,16 +159,23 @@ pub fn simulate(input: &NationInput) -> Outcome {
             out.generation_twh[at] = generation;
             out.generation_projected[at] = year > region.last_reported_year;
 
-            // Fleet, power and compute over surviving vintages.
-            let (mut chips, mut flops, mut tdp_w) = (0.0, 0.0, 0.0);
+            // Fleet, power and compute over surviving cohorts (line, vintage).
+            let watts_per_tdp_w = region.server_overhead[i] * region.pue[i];
+            cohorts.clear();
+            let (mut chips, mut flops) = (0.0, 0.0);
             let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) =
                 (0.0, 0.0, 0.0, 0.0);
             for (l, line) in input.lines.iter().enumerate() {
                 for v in i.saturating_sub(life - 1)..=i {
                     let n = shipped[ship(r, l, v)];
-                    chips += n;
-                    flops += n * line.flops_per_chip[v];
-                    tdp_w += n * line.tdp_w[v];
+                    if n > 0.0 {
+                        chips += n;
+                        flops += n * line.flops_per_chip[v];
+                        cohorts.push(Cohort {
+                            flops: n * line.flops_per_chip[v],
+                            watts: n * line.tdp_w[v] * watts_per_tdp_w,
+                        });
+                    }
                 }
                 let n = shipped[ship(r, l, i)];
                 new_chips += n;
@@ -176,7 +186,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
                 }
                 out.spent_usd_bn[at] += n * line.price_usd[i] / 1e9;
             }
-            let fleet_gw = tdp_w * region.server_overhead[i] * region.pue[i] / 1e9;
+            let fleet_gw = cohorts.iter().map(|c| c.watts).sum::<f64>() / 1e9;
             let conventional_gw = region.conventional_dc_gw[i];
             let required_gw = conventional_gw + fleet_gw;
             let capacity_gw = if i <= cal_index {
@@ -189,10 +199,13 @@ pub fn simulate(input: &NationInput) -> Outcome {
                 grown.min(region.dc_share_max[i] * generation / TWH_PER_GW_YEAR)
             };
             let ai_available_gw = (capacity_gw - conventional_gw).max(0.0);
-            let phi = if fleet_gw > 0.0 {
-                (ai_available_gw / fleet_gw).min(1.0)
+            let (phi, powered_flops) = if fleet_gw <= ai_available_gw {
+                (1.0, flops)
             } else {
-                1.0
+                (
+                    ai_available_gw / fleet_gw,
+                    powered_by_merit(&mut cohorts, ai_available_gw * 1e9),
+                )
             };
 
             out.dc_power_gw[at] = capacity_gw;
@@ -203,8 +216,8 @@ pub fn simulate(input: &NationInput) -> Outcome {
                 (phi * fleet_gw * region.load_factor[i] + conventional_gw) * TWH_PER_GW_YEAR;
             out.accelerators[at] = chips;
             out.installed_flops[at] = flops;
-            out.effective_flops[at] = phi * flops * region.utilisation[i];
-            out.stranded_flops[at] = (1.0 - phi) * flops;
+            out.effective_flops[at] = powered_flops * region.utilisation[i];
+            out.stranded_flops[at] = flops - powered_flops;
             out.shipped_flops[at] = new_flops;
             out.shipped_domestic_flops[at] = new_dom_flops;
             out.shipped_chips[at] = new_chips;
@@ -221,6 +234,31 @@ pub fn simulate(input: &NationInput) -> Outcome {
         sum_world(&mut out, nr, i);
     }
     out
+}
+
+/// Chips of one line and vintage in one region: their FLOP/s and all-in power.
+#[derive(Clone, Copy)]
+struct Cohort {
+    flops: f64,
+    watts: f64,
+}
+
+/// FLOP/s that `available_w` of power can run when operators power the most efficient
+/// chips first (FLOP/s per watt, best first). With this merit order, adding chips or
+/// power never lowers effective compute.
+fn powered_by_merit(cohorts: &mut [Cohort], available_w: f64) -> f64 {
+    cohorts.sort_by(|a, b| (b.flops / b.watts).total_cmp(&(a.flops / a.watts)));
+    let mut left = available_w;
+    let mut powered = 0.0;
+    for c in cohorts.iter() {
+        if left <= 0.0 {
+            break;
+        }
+        let share = (left / c.watts).min(1.0);
+        powered += share * c.flops;
+        left -= share * c.watts;
+    }
+    powered
 }
 
 /// World = sum of regions; its binding constraint is the one that binds for the largest
