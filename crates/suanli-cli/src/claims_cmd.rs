@@ -17,15 +17,10 @@ const BUILTIN_CLAIMS: &str = include_str!("../../suanli-data/data/claims.toml");
 
 /// Parses a claims file; errors name the file, line and column.
 fn parse_claims(name: &str, text: &str) -> Result<Vec<Claim>, CliError> {
-    toml::from_str::<ClaimsFile>(text)
-        .map(|f| f.claim)
-        .map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            CliError::Usage(format!(
-                "{name}:{line}:{column}: failed to read claims: {}",
-                e.message().trim()
-            ))
-        })
+    toml::from_str::<ClaimsFile>(text).map(|f| f.claim).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        CliError::Usage(format!("{name}:{line}:{column}: failed to read claims: {}", e.message().trim()))
+    })
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -50,34 +45,20 @@ pub fn run(
     }
     let data = load_data()?;
     let mut names = vec![scenario.to_string()];
-    names.extend(
-        BUILTIN_NAMES
-            .iter()
-            .filter(|n| **n != scenario)
-            .map(|n| n.to_string()),
-    );
-    let inputs = names
-        .iter()
-        .map(|n| load_scenario(n, &data).map(|r| r.input))
-        .collect::<Result<Vec<_>, _>>()?;
+    names.extend(BUILTIN_NAMES.iter().filter(|n| **n != scenario).map(|n| n.to_string()));
+    let inputs =
+        names.iter().map(|n| load_scenario(n, &data).map(|r| r.input)).collect::<Result<Vec<_>, _>>()?;
     let results = evaluate(&claims, &inputs).map_err(|e| {
         // Point at the claim's `id` line in the user's file when it is there.
         let place = text_of_user_file
             .as_ref()
-            .and_then(|(name, text)| {
-                text.find(&format!("\"{}\"", e.id))
-                    .map(|o| (name, line_col(text, o)))
-            })
+            .and_then(|(name, text)| text.find(&format!("\"{}\"", e.id)).map(|o| (name, line_col(text, o))))
             .map_or(String::new(), |(name, (l, c))| format!("{name}:{l}:{c}: "));
-        CliError::Usage(format!(
-            "{place}failed to evaluate claim `{}`: {}",
-            e.id, e.message
-        ))
+        CliError::Usage(format!("{place}failed to evaluate claim `{}`: {}", e.id, e.message))
     })?;
     let text = match format {
         Format::Json => {
-            serde_json::to_string_pretty(&results).map_err(|e| CliError::Runtime(e.to_string()))?
-                + "\n"
+            serde_json::to_string_pretty(&results).map_err(|e| CliError::Runtime(e.to_string()))? + "\n"
         }
         Format::Table | Format::Csv => {
             if format == Format::Csv {
@@ -88,10 +69,7 @@ pub fn run(
             let mut s = String::new();
             for r in &results {
                 let verdict = r.verdict.as_str().to_uppercase();
-                s.push_str(&format!(
-                    "{verdict:<7} {}\n        \"{}\" ({})\n",
-                    r.id, r.statement, r.said_by
-                ));
+                s.push_str(&format!("{verdict:<7} {}\n        \"{}\" ({})\n", r.id, r.statement, r.said_by));
                 s.push_str(&format!("        under {}: {}\n", r.scenario, r.detail));
                 for f in r.by_scenario.iter().skip(1) {
                     s.push_str(&format!(

@@ -40,9 +40,9 @@ pub enum UpdateTable {
 pub fn run(cmd: DataCommand) -> Result<(), CliError> {
     match cmd {
         DataCommand::Sources => sources(),
-        DataCommand::Update {
-            table: UpdateTable::Electricity { from, out },
-        } => update_electricity(&from, out),
+        DataCommand::Update { table: UpdateTable::Electricity { from, out } } => {
+            update_electricity(&from, out)
+        }
     }
 }
 
@@ -103,9 +103,8 @@ fn update_electricity(from: &[String], out: Option<PathBuf>) -> Result<(), CliEr
             let dir = data_dir().ok_or_else(|| {
                 CliError::Usage("failed to find a data directory: set SUANLI_DATA_DIR".into())
             })?;
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                CliError::Runtime(format!("failed to create {}: {e}", dir.display()))
-            })?;
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| CliError::Runtime(format!("failed to create {}: {e}", dir.display())))?;
             dir.join("electricity.csv")
         }
     };
@@ -114,10 +113,7 @@ fn update_electricity(from: &[String], out: Option<PathBuf>) -> Result<(), CliEr
     let mut summary = format!("wrote {} ({} rows)\n", path.display(), table.rows.len());
     for r in regions {
         if let Some(last) = table.last_year(r.id) {
-            let row = table
-                .region(r.id)
-                .find(|x| x.year == last)
-                .expect("last year exists");
+            let row = table.region(r.id).find(|x| x.year == last).expect("last year exists");
             summary.push_str(&format!(
                 "  {:<15} to {last}: {:>8.0} TWh ({:.1} % estimated)\n",
                 r.name,

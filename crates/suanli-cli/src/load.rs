@@ -35,9 +35,7 @@ pub fn data_dir() -> Option<PathBuf> {
 
 /// Loads the data set, preferring a refreshed electricity table when there is one.
 pub fn load_data() -> Result<Data, CliError> {
-    let path = data_dir()
-        .map(|d| d.join("electricity.csv"))
-        .filter(|p| p.is_file());
+    let path = data_dir().map(|d| d.join("electricity.csv")).filter(|p| p.is_file());
     let electricity = match &path {
         Some(p) => {
             let text = read_text(p)?;
@@ -45,11 +43,7 @@ pub fn load_data() -> Result<Data, CliError> {
         }
         None => ElectricityTable::builtin(),
     };
-    Ok(Data {
-        electricity,
-        fleets: builtin_fleets(),
-        electricity_override: path,
-    })
+    Ok(Data { electricity, fleets: builtin_fleets(), electricity_override: path })
 }
 
 /// Reads a UTF-8 text file; unreadable or non-UTF-8 files are user errors.
@@ -77,25 +71,15 @@ pub fn load_scenario(spec: &str, data: &Data) -> Result<Resolved, CliError> {
                     BUILTIN_NAMES.join(", ")
                 )));
             }
-            SourceText {
-                name: spec.to_string(),
-                text: read_text(path)?,
-            }
+            SourceText { name: spec.to_string(), text: read_text(path)? }
         }
     };
     let mut loader = |name: &str, from: &SourceText| -> Result<SourceText, String> {
         let base = Path::new(&from.name).parent().unwrap_or(Path::new("."));
         let path = base.join(name);
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(SourceText {
-            name: path.display().to_string(),
-            text,
-        })
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(SourceText { name: path.display().to_string(), text })
     };
-    let set = DataSet {
-        electricity: &data.electricity,
-        fleets: &data.fleets,
-    };
+    let set = DataSet { electricity: &data.electricity, fleets: &data.fleets };
     Ok(resolve(src, &mut loader, set)?)
 }

@@ -90,19 +90,12 @@ enum Command {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Race {
-            scenario,
-            from,
-            to,
-            format,
-            out,
-        } => race::run(&scenario, from, to, format, out.as_deref()),
-        Command::Claims {
-            scenario,
-            claims,
-            format,
-            out,
-        } => claims_cmd::run(&scenario, claims.as_deref(), format, out.as_deref()),
+        Command::Race { scenario, from, to, format, out } => {
+            race::run(&scenario, from, to, format, out.as_deref())
+        }
+        Command::Claims { scenario, claims, format, out } => {
+            claims_cmd::run(&scenario, claims.as_deref(), format, out.as_deref())
+        }
         Command::Scenario { command } => scenario_cmd::run(command),
         Command::Data { command } => data_cmd::run(command),
     }

@@ -113,24 +113,15 @@ pub fn run(
     let data = load_data()?;
     let resolved = load_scenario(scenario, &data)?;
     let outcome = simulate(&resolved.input);
-    let default_from = if format == Format::Table {
-        2020
-    } else {
-        outcome.first_year
-    };
+    let default_from = if format == Format::Table { 2020 } else { outcome.first_year };
     let (from, to) = year_range(&outcome, from, to, default_from)?;
     let rows = rows(&outcome, from, to);
     let found = crossings(&outcome, from, to);
     let text = match format {
         Format::Json => {
-            let report = Report {
-                scenario: &outcome.scenario,
-                attribution: ATTRIBUTION,
-                rows,
-                crossings: found,
-            };
-            serde_json::to_string_pretty(&report).map_err(|e| CliError::Runtime(e.to_string()))?
-                + "\n"
+            let report =
+                Report { scenario: &outcome.scenario, attribution: ATTRIBUTION, rows, crossings: found };
+            serde_json::to_string_pretty(&report).map_err(|e| CliError::Runtime(e.to_string()))? + "\n"
         }
         Format::Csv => to_csv(&rows)?,
         Format::Table => render(&outcome, from, to, &found),
@@ -139,32 +130,12 @@ pub fn run(
 }
 
 fn to_csv(rows: &[Row<'_>]) -> Result<String, CliError> {
-    let value = serde_json::to_value(rows).map_err(|e| CliError::Runtime(e.to_string()))?;
-    let items = value.as_array().cloned().unwrap_or_default();
-    let Some(first) = items.first().and_then(|v| v.as_object()) else {
-        return Ok(String::new());
-    };
-    let keys: Vec<&String> = first.keys().collect();
-    let mut s = keys
-        .iter()
-        .map(|k| k.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-        + "\n";
-    for item in &items {
-        let cells: Vec<String> = keys
-            .iter()
-            .map(|k| match &item[k.as_str()] {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(v) if v.contains(',') => format!("\"{v}\""),
-                serde_json::Value::String(v) => v.clone(),
-                other => other.to_string(),
-            })
-            .collect();
-        s.push_str(&cells.join(","));
-        s.push('\n');
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
     }
-    Ok(s)
+    let bytes = w.into_inner().map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| CliError::Runtime(e.to_string()))
 }
 
 fn render(out: &Outcome, from: i32, to: i32, found: &[Crossing]) -> String {
@@ -174,14 +145,7 @@ fn render(out: &Outcome, from: i32, to: i32, found: &[Crossing]) -> String {
     );
     for year in from..=to {
         let mut t = Table::new(&[
-            &format!(
-                "{year}{}",
-                if year <= out.calibration_year {
-                    " (data)"
-                } else {
-                    ""
-                }
-            ),
+            &format!("{year}{}", if year <= out.calibration_year { " (data)" } else { "" }),
             "gen TWh",
             "DC GW",
             "DC TWh",
@@ -226,10 +190,7 @@ fn render(out: &Outcome, from: i32, to: i32, found: &[Crossing]) -> String {
         s.push_str("  none in this range\n");
     }
     for c in found {
-        s.push_str(&format!(
-            "  {} passes {} in {}\n",
-            c.leader, c.follower, c.year
-        ));
+        s.push_str(&format!("  {} passes {} in {}\n", c.leader, c.follower, c.year));
     }
     s.push_str(&format!("\n{ATTRIBUTION}\n"));
     s

@@ -66,17 +66,10 @@ pub fn run(cmd: ScenarioCommand) -> Result<(), CliError> {
         }
         ScenarioCommand::New { file } => {
             if file.exists() {
-                return Err(CliError::Usage(format!(
-                    "failed to create {}: the file exists",
-                    file.display()
-                )));
+                return Err(CliError::Usage(format!("failed to create {}: the file exists", file.display())));
             }
             write_atomic(&file, template().as_bytes())?;
-            eprintln!(
-                "wrote {}; run `suanli scenario show {}` to check it",
-                file.display(),
-                file.display()
-            );
+            eprintln!("wrote {}; run `suanli scenario show {}` to check it", file.display(), file.display());
             Ok(())
         }
     }

@@ -9,10 +9,7 @@ pub struct Table {
 impl Table {
     /// A table with these column titles.
     pub fn new(header: &[&str]) -> Self {
-        Table {
-            header: header.iter().map(|s| s.to_string()).collect(),
-            rows: Vec::new(),
-        }
+        Table { header: header.iter().map(|s| s.to_string()).collect(), rows: Vec::new() }
     }
 
     /// Adds a row (as many cells as columns).
@@ -40,9 +37,7 @@ impl Table {
             s.trim_end().to_string() + "\n"
         };
         let mut out = line(&self.header);
-        out.push_str(&line(
-            &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-        ));
+        out.push_str(&line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>()));
         for r in &self.rows {
             out.push_str(&line(r));
         }

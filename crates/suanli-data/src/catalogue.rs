@@ -55,12 +55,7 @@ pub fn read_catalogue(file: &str, text: &str) -> Result<Vec<Accelerator>, DataEr
                 origin: rec.get(2).unwrap_or("").to_string(),
                 release_date: rec.get(3).unwrap_or("").to_string(),
                 flops_16bit: opt(rec, 4)?.ok_or_else(|| {
-                    DataError::at(
-                        file,
-                        record_line(rec),
-                        field_column(rec, 4),
-                        "missing 16-bit FLOP/s",
-                    )
+                    DataError::at(file, record_line(rec), field_column(rec, 4), "missing 16-bit FLOP/s")
                 })?,
                 tdp_w: opt(rec, 5)?,
                 price_usd: opt(rec, 6)?,
@@ -72,11 +67,8 @@ pub fn read_catalogue(file: &str, text: &str) -> Result<Vec<Accelerator>, DataEr
 
 /// The built-in catalogue.
 pub fn builtin_catalogue() -> Vec<Accelerator> {
-    read_catalogue(
-        "built-in accelerators.csv",
-        include_str!("../data/accelerators.csv"),
-    )
-    .expect("built-in catalogue is valid (checked by a test)")
+    read_catalogue("built-in accelerators.csv", include_str!("../data/accelerators.csv"))
+        .expect("built-in catalogue is valid (checked by a test)")
 }
 
 /// Finds an accelerator by exact name, or else by case-insensitive substring when that is
@@ -86,9 +78,7 @@ pub fn find_accelerator<'a>(catalogue: &'a [Accelerator], name: &str) -> Option<
         return Some(a);
     }
     let lower = name.to_lowercase();
-    let mut hits = catalogue
-        .iter()
-        .filter(|a| a.name.to_lowercase().contains(&lower));
+    let mut hits = catalogue.iter().filter(|a| a.name.to_lowercase().contains(&lower));
     match (hits.next(), hits.next()) {
         (Some(a), None) => Some(a),
         _ => None,
@@ -105,12 +95,7 @@ mod tests {
         let h100 = find_accelerator(&c, "NVIDIA H100 SXM5 80GB").unwrap();
         assert_eq!(h100.flops_16bit, H100_FLOPS_16BIT);
         assert_eq!(h100.tdp_w, Some(700.0));
-        for name in [
-            "Huawei Ascend 910B",
-            "Huawei Ascend 910C",
-            "Cambricon MLU370-X8",
-            "Shensuan-1",
-        ] {
+        for name in ["Huawei Ascend 910B", "Huawei Ascend 910C", "Cambricon MLU370-X8", "Shensuan-1"] {
             let a = find_accelerator(&c, name).unwrap();
             assert_eq!(a.origin, "china", "{name}");
             assert!(a.tdp_w.is_some(), "{name} has a TDP");

@@ -5,17 +5,8 @@ use crate::error::{csv_records, parse_non_negative, record_line, DataError};
 use crate::regions::DEFAULT_REGIONS;
 
 /// Generation sources, in the column order of the table.
-pub const SOURCES: [&str; 9] = [
-    "coal",
-    "gas",
-    "oil",
-    "nuclear",
-    "hydro",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other_renewables",
-];
+pub const SOURCES: [&str; 9] =
+    ["coal", "gas", "oil", "nuclear", "hydro", "wind", "solar", "bioenergy", "other_renewables"];
 
 /// One region-year of electricity generation.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,11 +38,8 @@ pub struct ElectricityTable {
 impl ElectricityTable {
     /// The built-in table, derived by `scripts/derive-data.sh` from OWID/Ember data.
     pub fn builtin() -> Self {
-        Self::from_csv(
-            "built-in electricity.csv",
-            include_str!("../data/electricity.csv"),
-        )
-        .expect("the built-in electricity table is valid (checked by a test)")
+        Self::from_csv("built-in electricity.csv", include_str!("../data/electricity.csv"))
+            .expect("the built-in electricity table is valid (checked by a test)")
     }
 
     /// Parses the table from its CSV form (see [`ElectricityTable::to_csv`]).
@@ -66,12 +54,7 @@ impl ElectricityTable {
         for rec in &records {
             let region = rec.get(0).unwrap_or("").to_string();
             if !DEFAULT_REGIONS.iter().any(|r| r.id == region) {
-                return Err(DataError::at(
-                    file,
-                    record_line(rec),
-                    1,
-                    format!("unknown region `{region}`"),
-                ));
+                return Err(DataError::at(file, record_line(rec), 1, format!("unknown region `{region}`")));
             }
             let year = parse_non_negative(file, rec, 1, "year")? as i32;
             let mut by_source_twh = [0.0; 9];
@@ -79,12 +62,7 @@ impl ElectricityTable {
                 *v = parse_non_negative(file, rec, 2 + i, SOURCES[i])?;
             }
             let estimated_twh = parse_non_negative(file, rec, 12, "estimated_twh")?;
-            rows.push(GenerationRow {
-                region,
-                year,
-                by_source_twh,
-                estimated_twh,
-            });
+            rows.push(GenerationRow { region, year, by_source_twh, estimated_twh });
         }
         Ok(ElectricityTable { rows })
     }
@@ -119,9 +97,7 @@ impl ElectricityTable {
 
     /// Total generation of a region in a year, TWh, if the table has it.
     pub fn total_twh(&self, region: &str, year: i32) -> Option<f64> {
-        self.region(region)
-            .find(|r| r.year == year)
-            .map(GenerationRow::total_twh)
+        self.region(region).find(|r| r.year == year).map(GenerationRow::total_twh)
     }
 
     /// Last year the table has for a region.
@@ -148,7 +124,9 @@ mod tests {
     fn builtin_matches_reported_totals() {
         // SOURCES.md of the raw data lists the reported China and US totals (TWh).
         let t = ElectricityTable::builtin();
-        assert!((t.total_twh("china", 2024).unwrap() - 10_086.88).abs() < 20.0);
+        // China includes Hong Kong and Macao (~40 TWh) besides mainland China's 10,086.88.
+        let china = t.total_twh("china", 2024).unwrap();
+        assert!((10_086.88..10_086.88 * 1.01).contains(&china), "{china}");
         assert!((t.total_twh("united_states", 2025).unwrap() - 4_519.79).abs() < 0.1);
     }
 }

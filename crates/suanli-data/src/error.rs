@@ -20,13 +20,7 @@ pub struct DataError {
 impl DataError {
     /// An error about the file as a whole.
     pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
-        DataError {
-            file: file.into(),
-            line: None,
-            column: None,
-            message: message.into(),
-            hint: None,
-        }
+        DataError { file: file.into(), line: None, column: None, message: message.into(), hint: None }
     }
 
     /// An error at a line and column.
@@ -69,9 +63,7 @@ pub(crate) fn csv_records(
     file: &str,
     text: &str,
 ) -> Result<(csv::StringRecord, Vec<csv::StringRecord>), DataError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
     let header = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
     let mut records = Vec::new();
     for rec in reader.records() {
@@ -89,11 +81,7 @@ fn csv_error(file: &str, e: &csv::Error) -> DataError {
 
 /// 1-based character column of field `index` in a record (exact for unquoted fields).
 pub(crate) fn field_column(rec: &csv::StringRecord, index: usize) -> u64 {
-    1 + rec
-        .iter()
-        .take(index)
-        .map(|f| f.chars().count() as u64 + 1)
-        .sum::<u64>()
+    1 + rec.iter().take(index).map(|f| f.chars().count() as u64 + 1).sum::<u64>()
 }
 
 /// Line number of a record.

@@ -46,10 +46,7 @@ pub fn builtin_fleets() -> Vec<FleetRow> {
 
 /// Fleet of a region and line in a year, H100e (0 when the table has no row).
 pub fn fleet_h100e(rows: &[FleetRow], region: &str, line: &str, year: i32) -> f64 {
-    rows.iter()
-        .filter(|r| r.region == region && r.line == line && r.year == year)
-        .map(|r| r.h100e)
-        .sum()
+    rows.iter().filter(|r| r.region == region && r.line == line && r.year == year).map(|r| r.h100e).sum()
 }
 
 #[cfg(test)]
@@ -60,17 +57,9 @@ mod tests {
     fn builtin_fleets_cover_every_region() {
         let rows = builtin_fleets();
         for r in crate::regions::DEFAULT_REGIONS {
-            assert!(
-                fleet_h100e(&rows, r.id, "us_frontier", 2024) > 0.0,
-                "{}",
-                r.id
-            );
+            assert!(fleet_h100e(&rows, r.id, "us_frontier", 2024) > 0.0, "{}", r.id);
         }
-        let world: f64 = rows
-            .iter()
-            .filter(|r| r.year == 2024)
-            .map(|r| r.h100e)
-            .sum();
+        let world: f64 = rows.iter().filter(|r| r.year == 2024).map(|r| r.h100e).sum();
         // Epoch AI (2025) puts NVIDIA alone at ~4 M H100e in early 2025; TPUs and others
         // may add as much again.
         assert!((4e6..12e6).contains(&world), "{world}");

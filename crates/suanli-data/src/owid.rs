@@ -39,17 +39,8 @@ pub struct CountryYear {
 }
 
 /// Keywords that identify each source column in either header style, in [`SOURCES`] order.
-const COLUMN_KEYS: [&str; 9] = [
-    "coal",
-    "gas",
-    "oil",
-    "nuclear",
-    "hydro",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other renewables",
-];
+const COLUMN_KEYS: [&str; 9] =
+    ["coal", "gas", "oil", "nuclear", "hydro", "wind", "solar", "bioenergy", "other renewables"];
 
 /// Reads an OWID export. `file` names it in errors.
 pub fn read_owid_csv(file: &str, text: &str) -> Result<Vec<CountryYear>, DataError> {
@@ -62,8 +53,7 @@ pub fn read_owid_csv(file: &str, text: &str) -> Result<Vec<CountryYear>, DataErr
         })
     };
     let code = header.iter().position(|h| h == "Code").ok_or_else(|| {
-        DataError::at(file, 1, 1, "missing the `Code` column")
-            .with_hint("expected Entity,Code,Year,...")
+        DataError::at(file, 1, 1, "missing the `Code` column").with_hint("expected Entity,Code,Year,...")
     })?;
     let year = find("year")?;
     let mut cols = [0usize; 9];
@@ -85,8 +75,7 @@ pub fn read_owid_csv(file: &str, text: &str) -> Result<Vec<CountryYear>, DataErr
     let mut out = Vec::with_capacity(records.len());
     for rec in &records {
         let iso3 = rec.get(code).unwrap_or("").trim();
-        if !(iso3.len() == 3 && iso3.chars().all(|c| c.is_ascii_uppercase())) && iso3 != "OWID_KOS"
-        {
+        if !(iso3.len() == 3 && iso3.chars().all(|c| c.is_ascii_uppercase())) && iso3 != "OWID_KOS" {
             continue;
         }
         let y = parse_non_negative(file, rec, year, "Year")?;
@@ -105,11 +94,7 @@ pub fn read_owid_csv(file: &str, text: &str) -> Result<Vec<CountryYear>, DataErr
                 by_source_twh[i] = parse_non_negative(file, rec, *c, SOURCES[i])?;
             }
         }
-        out.push(CountryYear {
-            iso3: iso3.to_string(),
-            year: y as i32,
-            by_source_twh,
-        });
+        out.push(CountryYear { iso3: iso3.to_string(), year: y as i32, by_source_twh });
     }
     if out.is_empty() {
         return Err(DataError::file(file, "no country rows found")
@@ -135,11 +120,8 @@ pub struct SupplementAnchor {
 
 /// The built-in supplementary anchors.
 pub fn builtin_supplement() -> Vec<SupplementAnchor> {
-    read_supplement(
-        "built-in electricity_supplement.csv",
-        include_str!("../data/electricity_supplement.csv"),
-    )
-    .expect("built-in supplement is valid (checked by a test)")
+    read_supplement("built-in electricity_supplement.csv", include_str!("../data/electricity_supplement.csv"))
+        .expect("built-in supplement is valid (checked by a test)")
 }
 
 /// Reads supplementary anchors: `iso3,year,total_twh,booked_as,citation`.
@@ -169,36 +151,23 @@ pub fn read_supplement(file: &str, text: &str) -> Result<Vec<SupplementAnchor>, 
 }
 
 /// Aggregates country data (vintages newest first) to the default regions.
-pub fn aggregate(
-    vintages: &[Vec<CountryYear>],
-    supplement: &[SupplementAnchor],
-) -> ElectricityTable {
+pub fn aggregate(vintages: &[Vec<CountryYear>], supplement: &[SupplementAnchor]) -> ElectricityTable {
     // country -> year -> generation; the first vintage that has a country-year wins.
     let mut countries: BTreeMap<String, BTreeMap<i32, [f64; 9]>> = BTreeMap::new();
     for vintage in vintages {
         for cy in vintage {
-            countries
-                .entry(cy.iso3.clone())
-                .or_default()
-                .entry(cy.year)
-                .or_insert(cy.by_source_twh);
+            countries.entry(cy.iso3.clone()).or_default().entry(cy.year).or_insert(cy.by_source_twh);
         }
     }
     let mut supplemented: BTreeSet<(String, i32)> = BTreeSet::new();
     fill_from_supplement(&mut countries, supplement, &mut supplemented);
-    let last_data_year = countries
-        .values()
-        .filter_map(|s| s.keys().next_back())
-        .copied()
-        .max()
-        .unwrap_or(FIRST_YEAR);
+    let last_data_year =
+        countries.values().filter_map(|s| s.keys().next_back()).copied().max().unwrap_or(FIRST_YEAR);
 
     let mut rows = Vec::new();
     for (ri, region) in DEFAULT_REGIONS.iter().enumerate() {
-        let members: Vec<(&String, &BTreeMap<i32, [f64; 9]>)> = countries
-            .iter()
-            .filter(|(c, _)| region_of_country(c) == ri)
-            .collect();
+        let members: Vec<(&String, &BTreeMap<i32, [f64; 9]>)> =
+            countries.iter().filter(|(c, _)| region_of_country(c) == ri).collect();
         let mut previous_total = 0.0;
         for year in FIRST_YEAR..=last_data_year {
             let mut by_source = [0.0; 9];
@@ -262,12 +231,8 @@ fn fill_from_supplement(
     for a in supplement {
         by_country.entry(a.iso3.as_str()).or_default().push(a);
     }
-    let last_year = countries
-        .values()
-        .filter_map(|s| s.keys().next_back())
-        .copied()
-        .max()
-        .unwrap_or(FIRST_YEAR);
+    let last_year =
+        countries.values().filter_map(|s| s.keys().next_back()).copied().max().unwrap_or(FIRST_YEAR);
     for (iso3, mut anchors) in by_country {
         anchors.sort_by_key(|a| a.year);
         let (first, last) = (anchors[0], anchors[anchors.len() - 1]);
@@ -281,10 +246,7 @@ fn fill_from_supplement(
             if series.contains_key(&year) {
                 continue;
             }
-            let total = match anchors
-                .windows(2)
-                .find(|w| w[0].year <= year && year <= w[1].year)
-            {
+            let total = match anchors.windows(2).find(|w| w[0].year <= year && year <= w[1].year) {
                 Some(w) if w[1].year > w[0].year => {
                     let t = f64::from(year - w[0].year) / f64::from(w[1].year - w[0].year);
                     w[0].total_twh * (w[1].total_twh / w[0].total_twh).powf(t)
@@ -316,20 +278,13 @@ mod tests {
     fn reads_short_header_and_skips_aggregates() {
         let rows = read_owid_csv("t.csv", SHORT).unwrap();
         assert_eq!(rows.len(), 4);
-        assert_eq!(
-            rows[0].by_source_twh,
-            [4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]
-        );
+        assert_eq!(rows[0].by_source_twh, [4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
     }
 
     #[test]
     fn aggregates_with_newest_vintage_first() {
         let new = read_owid_csv("n", SHORT).unwrap();
-        let old = vec![CountryYear {
-            iso3: "CHN".into(),
-            year: 2000,
-            by_source_twh: [100.0; 9],
-        }];
+        let old = vec![CountryYear { iso3: "CHN".into(), year: 2000, by_source_twh: [100.0; 9] }];
         let t = aggregate(&[new, old], &[]);
         assert_eq!(t.total_twh("china", 2000), Some(10.0));
         assert_eq!(t.total_twh("united_states", 2001), Some(11.0));
@@ -353,21 +308,11 @@ mod tests {
                 citation: String::new(),
             },
         ];
-        let data = vec![CountryYear {
-            iso3: "SAU".into(),
-            year: 2003,
-            by_source_twh: [0.0; 9],
-        }];
+        let data = vec![CountryYear { iso3: "SAU".into(), year: 2003, by_source_twh: [0.0; 9] }];
         let t = aggregate(&[data], &anchors);
-        let gulf: Vec<f64> = t
-            .region("gulf_states")
-            .map(GenerationRow::total_twh)
-            .collect();
+        let gulf: Vec<f64> = t.region("gulf_states").map(GenerationRow::total_twh).collect();
         assert!((gulf[1] - 200.0).abs() < 1e-9, "{gulf:?}");
-        assert!(
-            (gulf[3] - 800.0).abs() < 1e-9,
-            "extended at anchor growth: {gulf:?}"
-        );
+        assert!((gulf[3] - 800.0).abs() < 1e-9, "extended at anchor growth: {gulf:?}");
     }
 
     #[test]

@@ -14,61 +14,28 @@ pub struct RegionDef {
 
 /// The 27 member states of the European Union (since 2020).
 const EU27: &[&str] = &[
-    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN",
-    "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP",
-    "SWE",
+    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL", "ITA",
+    "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE",
 ];
 
 /// The default regions, in output order. `rest_of_world` takes every country not listed
 /// elsewhere; `World` is not a region here but the sum of all of them.
 pub const DEFAULT_REGIONS: &[RegionDef] = &[
     // Hong Kong and Macao are counted with China: their data centres serve the same market.
-    RegionDef {
-        id: "china",
-        name: "China",
-        members: &["CHN", "HKG", "MAC"],
-    },
-    RegionDef {
-        id: "united_states",
-        name: "United States",
-        members: &["USA"],
-    },
-    RegionDef {
-        id: "european_union",
-        name: "European Union",
-        members: EU27,
-    },
-    RegionDef {
-        id: "india",
-        name: "India",
-        members: &["IND"],
-    },
-    RegionDef {
-        id: "japan",
-        name: "Japan",
-        members: &["JPN"],
-    },
-    RegionDef {
-        id: "south_korea",
-        name: "South Korea",
-        members: &["KOR"],
-    },
-    RegionDef {
-        id: "taiwan",
-        name: "Taiwan",
-        members: &["TWN"],
-    },
+    RegionDef { id: "china", name: "China", members: &["CHN", "HKG", "MAC"] },
+    RegionDef { id: "united_states", name: "United States", members: &["USA"] },
+    RegionDef { id: "european_union", name: "European Union", members: EU27 },
+    RegionDef { id: "india", name: "India", members: &["IND"] },
+    RegionDef { id: "japan", name: "Japan", members: &["JPN"] },
+    RegionDef { id: "south_korea", name: "South Korea", members: &["KOR"] },
+    RegionDef { id: "taiwan", name: "Taiwan", members: &["TWN"] },
     // The Gulf Cooperation Council states.
     RegionDef {
         id: "gulf_states",
         name: "Gulf states",
         members: &["SAU", "ARE", "QAT", "KWT", "OMN", "BHR"],
     },
-    RegionDef {
-        id: "rest_of_world",
-        name: "Rest of World",
-        members: &[],
-    },
+    RegionDef { id: "rest_of_world", name: "Rest of World", members: &[] },
 ];
 
 /// Name of the sum of all regions in outputs.
@@ -76,17 +43,12 @@ pub const WORLD: &str = "World";
 
 /// Index into [`DEFAULT_REGIONS`] of the region that holds the country `iso3`.
 pub fn region_of_country(iso3: &str) -> usize {
-    DEFAULT_REGIONS
-        .iter()
-        .position(|r| r.members.contains(&iso3))
-        .unwrap_or(DEFAULT_REGIONS.len() - 1)
+    DEFAULT_REGIONS.iter().position(|r| r.members.contains(&iso3)).unwrap_or(DEFAULT_REGIONS.len() - 1)
 }
 
 /// Looks a default region up by identifier or output name (case-insensitive).
 pub fn find_region(key: &str) -> Option<&'static RegionDef> {
-    DEFAULT_REGIONS
-        .iter()
-        .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+    DEFAULT_REGIONS.iter().find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
 #[cfg(test)]
@@ -102,14 +64,8 @@ mod tests {
             }
         }
         assert_eq!(EU27.len(), 27);
-        assert_eq!(
-            DEFAULT_REGIONS[region_of_country("BRA")].id,
-            "rest_of_world"
-        );
-        assert_eq!(
-            DEFAULT_REGIONS[region_of_country("DEU")].id,
-            "european_union"
-        );
+        assert_eq!(DEFAULT_REGIONS[region_of_country("BRA")].id, "rest_of_world");
+        assert_eq!(DEFAULT_REGIONS[region_of_country("DEU")].id, "european_union");
         assert_eq!(find_region("Gulf states").unwrap().id, "gulf_states");
     }
 }

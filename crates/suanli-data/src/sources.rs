@@ -58,11 +58,7 @@ mod tests {
     #[test]
     fn every_table_names_licence_and_attribution() {
         for s in super::TABLE_SOURCES {
-            assert!(
-                !s.licence.is_empty() && !s.attribution.is_empty(),
-                "{}",
-                s.table
-            );
+            assert!(!s.licence.is_empty() && !s.attribution.is_empty(), "{}", s.table);
         }
     }
 }

@@ -187,32 +187,18 @@ pub struct ClaimError {
 }
 
 /// Evaluates claims under `scenarios` (primary first).
-pub fn evaluate(
-    claims: &[Claim],
-    scenarios: &[NationInput],
-) -> Result<Vec<ClaimResult>, ClaimError> {
+pub fn evaluate(claims: &[Claim], scenarios: &[NationInput]) -> Result<Vec<ClaimResult>, ClaimError> {
     let outcomes: Vec<Outcome> = scenarios.iter().map(simulate).collect();
-    claims
-        .iter()
-        .map(|c| evaluate_one(c, scenarios, &outcomes))
-        .collect()
+    claims.iter().map(|c| evaluate_one(c, scenarios, &outcomes)).collect()
 }
 
-fn evaluate_one(
-    c: &Claim,
-    inputs: &[NationInput],
-    outcomes: &[Outcome],
-) -> Result<ClaimResult, ClaimError> {
-    let err = |m: &str| ClaimError {
-        id: c.id.clone(),
-        message: m.to_string(),
-    };
+fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Result<ClaimResult, ClaimError> {
+    let err = |m: &str| ClaimError { id: c.id.clone(), message: m.to_string() };
     let need = |v: Option<f64>, name: &str| {
         v.ok_or_else(|| err(&format!("a {} claim needs `{name}`", kind_name(c.kind))))
     };
     let region = |name: Option<&String>, field: &str| -> Result<usize, ClaimError> {
-        let name =
-            name.ok_or_else(|| err(&format!("a {} claim needs `{field}`", kind_name(c.kind))))?;
+        let name = name.ok_or_else(|| err(&format!("a {} claim needs `{field}`", kind_name(c.kind))))?;
         inputs[0]
             .regions
             .iter()
@@ -232,13 +218,9 @@ fn evaluate_one(
     let value_meaning: String;
     match c.kind {
         ClaimKind::Ratio => {
-            let metric = c
-                .metric
-                .ok_or_else(|| err("a ratio claim needs `metric`"))?;
-            let (a, b) = (
-                region(c.numerator.as_ref(), "numerator")?,
-                region(c.denominator.as_ref(), "denominator")?,
-            );
+            let metric = c.metric.ok_or_else(|| err("a ratio claim needs `metric`"))?;
+            let (a, b) =
+                (region(c.numerator.as_ref(), "numerator")?, region(c.denominator.as_ref(), "denominator")?);
             let year = check_year(need(c.year.map(f64::from), "year")? as i32)?;
             let expected = need(c.expected, "expected")?;
             let tol = c.tolerance.unwrap_or(0.1);
@@ -283,29 +265,23 @@ fn evaluate_one(
                             needed_value = Some(g);
                         }
                     }
-                } else if let Some(m) = bisect_log(|m| {
-                    ratio(&simulate(&with_buying_power(&inputs[0], a, m))) - expected
-                }) {
-                    needed = Some(format!("{} would need {m:.2}x the scenario's chip budget, chip supply and grid connections", inputs[0].regions[a].name));
+                } else if let Some(m) =
+                    bisect_log(|m| ratio(&simulate(&with_buying_power(&inputs[0], a, m))) - expected)
+                {
+                    needed = Some(format!(
+                        "{} would need {m:.2}x the scenario's chip budget, chip supply and grid connections",
+                        inputs[0].regions[a].name
+                    ));
                     needed_value = Some(m);
                 }
             }
         }
         ClaimKind::Exceeds => {
-            let metric = c
-                .metric
-                .ok_or_else(|| err("an exceeds claim needs `metric`"))?;
+            let metric = c.metric.ok_or_else(|| err("an exceeds claim needs `metric`"))?;
             let a = region(c.region.as_ref(), "region")?;
-            let versus = c
-                .versus
-                .as_deref()
-                .ok_or_else(|| err("an exceeds claim needs `versus`"))?;
+            let versus = c.versus.as_deref().ok_or_else(|| err("an exceeds claim needs `versus`"))?;
             let combined = versus == "rest_of_world_combined";
-            let b = if combined {
-                None
-            } else {
-                Some(region(c.versus.as_ref(), "versus")?)
-            };
+            let b = if combined { None } else { Some(region(c.versus.as_ref(), "versus")?) };
             let factor = c.factor.unwrap_or(1.0);
             let by = check_year(c.by_year.unwrap_or(inputs[0].last_year))?;
             let from = inputs[0].calibration_year;
@@ -315,10 +291,7 @@ fn evaluate_one(
             };
             let versus_name = match b {
                 Some(b) => o_name(&outcomes[0], b).to_string(),
-                None => format!(
-                    "the rest of the world combined (World minus {})",
-                    o_name(&outcomes[0], a)
-                ),
+                None => format!("the rest of the world combined (World minus {})", o_name(&outcomes[0], a)),
             };
             value_meaning = format!(
                 "first year from which {} stays above {factor}x {versus_name}",
@@ -328,19 +301,9 @@ fn evaluate_one(
             findings = outcomes
                 .iter()
                 .map(|o| {
-                    let y = stays_above(
-                        from,
-                        last,
-                        factor,
-                        |y| value(o, metric, a, y),
-                        |y| other(o, y),
-                    );
+                    let y = stays_above(from, last, factor, |y| value(o, metric, a, y), |y| other(o, y));
                     let ratio_by = value(o, metric, a, by) / other(o, by);
-                    let verdict = if y.is_some_and(|y| y <= by) {
-                        Verdict::Holds
-                    } else {
-                        Verdict::Fails
-                    };
+                    let verdict = if y.is_some_and(|y| y <= by) { Verdict::Holds } else { Verdict::Fails };
                     let when = y.map_or(format!("not by {last}"), |y| format!("from {y}"));
                     finding(
                         o,
@@ -376,14 +339,18 @@ fn evaluate_one(
             }
         }
         ClaimKind::Binding => {
-            let constraint = binding(c.constraint.as_deref()).ok_or_else(|| {
-                err("a binding claim needs `constraint` = power, chips or capital")
-            })?;
+            let constraint = binding(c.constraint.as_deref())
+                .ok_or_else(|| err("a binding claim needs `constraint` = power, chips or capital"))?;
             let versus = binding(c.versus.as_deref())
                 .ok_or_else(|| err("a binding claim needs `versus` = power, chips or capital"))?;
             let from = check_year(c.from.unwrap_or(inputs[0].calibration_year + 1))?;
             let to = check_year(c.to.unwrap_or(inputs[0].last_year))?;
-            value_meaning = format!("share of region-years {from}-{to} where {} binds, among those where {} or {} binds", constraint.as_str(), constraint.as_str(), versus.as_str());
+            value_meaning = format!(
+                "share of region-years {from}-{to} where {} binds, among those where {} or {} binds",
+                constraint.as_str(),
+                constraint.as_str(),
+                versus.as_str()
+            );
             findings = outcomes
                 .iter()
                 .map(|o| {
@@ -394,11 +361,7 @@ fn evaluate_one(
                             .count()
                     };
                     let (n_a, n_b) = (count(constraint), count(versus));
-                    let share = if n_a + n_b > 0 {
-                        Some(n_a as f64 / (n_a + n_b) as f64)
-                    } else {
-                        None
-                    };
+                    let share = if n_a + n_b > 0 { Some(n_a as f64 / (n_a + n_b) as f64) } else { None };
                     let verdict = match (n_a, n_b) {
                         (0, _) => Verdict::Fails,
                         (_, 0) => Verdict::Holds,
@@ -408,11 +371,9 @@ fn evaluate_one(
                     let regions_with = |k: Binding| {
                         let names: Vec<String> = (0..o.world())
                             .filter_map(|r| {
-                                let years: Vec<i32> = (from..=to)
-                                    .filter(|&y| o.binding[o.at(r, y)] == k)
-                                    .collect();
-                                (!years.is_empty())
-                                    .then(|| format!("{} ({})", o.regions[r], span(&years)))
+                                let years: Vec<i32> =
+                                    (from..=to).filter(|&y| o.binding[o.at(r, y)] == k).collect();
+                                (!years.is_empty()).then(|| format!("{} ({})", o.regions[r], span(&years)))
                             })
                             .collect();
                         if names.is_empty() {
@@ -433,9 +394,7 @@ fn evaluate_one(
                 .collect();
         }
         ClaimKind::Trajectory => {
-            let metric = c
-                .metric
-                .ok_or_else(|| err("a trajectory claim needs `metric`"))?;
+            let metric = c.metric.ok_or_else(|| err("a trajectory claim needs `metric`"))?;
             let a = region(c.region.as_ref(), "region")?;
             let points = c
                 .points
@@ -446,19 +405,12 @@ fn evaluate_one(
             for p in points {
                 check_year(p.year)?;
                 if p.value.is_none() && p.at_most.is_none() && p.at_least.is_none() {
-                    return Err(err(&format!(
-                        "point {} needs `value`, `at_most` or `at_least`",
-                        p.year
-                    )));
+                    return Err(err(&format!("point {} needs `value`, `at_most` or `at_least`", p.year)));
                 }
             }
             let last = points[points.len() - 1];
-            value_meaning = format!(
-                "{} of {} in {}",
-                metric_name(metric),
-                o_name(&outcomes[0], a),
-                last.year
-            );
+            value_meaning =
+                format!("{} of {} in {}", metric_name(metric), o_name(&outcomes[0], a), last.year);
             let cal = inputs[0].calibration_year;
             findings = outcomes
                 .iter()
@@ -476,11 +428,7 @@ fn evaluate_one(
                                 v,
                                 point_claim(p),
                                 if ok { "ok" } else { "off" },
-                                if p.year <= cal {
-                                    " (calibration input)"
-                                } else {
-                                    ""
-                                }
+                                if p.year <= cal { " (calibration input)" } else { "" }
                             )
                         })
                         .collect();
@@ -489,26 +437,15 @@ fn evaluate_one(
                         n if n == points.len() => Verdict::Holds,
                         _ => Verdict::Partly,
                     };
-                    finding(
-                        o,
-                        Some(value(o, metric, a, last.year)),
-                        verdict,
-                        parts.join("; "),
-                    )
+                    finding(o, Some(value(o, metric, a, last.year)), verdict, parts.join("; "))
                 })
                 .collect();
-            if let Some(target) = last
-                .value
-                .filter(|_| !point_ok(&last, value(&outcomes[0], metric, a, last.year), tol))
+            if let Some(target) =
+                last.value.filter(|_| !point_ok(&last, value(&outcomes[0], metric, a, last.year), tol))
             {
                 let base = &inputs[0];
                 if let Some(m) = bisect_log(|m| {
-                    value(
-                        &simulate(&with_domestic_supply(base, a, m)),
-                        metric,
-                        a,
-                        last.year,
-                    ) - target
+                    value(&simulate(&with_domestic_supply(base, a, m)), metric, a, last.year) - target
                 }) {
                     needed = Some(format!(
                         "{}'s domestic chip production would have to be {m:.2}x the scenario's after {cal} for {:.0} % in {}",
@@ -538,12 +475,7 @@ fn evaluate_one(
 }
 
 fn finding(o: &Outcome, value: Option<f64>, verdict: Verdict, detail: String) -> ScenarioFinding {
-    ScenarioFinding {
-        scenario: o.scenario.clone(),
-        value,
-        verdict,
-        detail,
-    }
+    ScenarioFinding { scenario: o.scenario.clone(), value, verdict, detail }
 }
 
 fn o_name(o: &Outcome, r: usize) -> &str {
@@ -586,20 +518,12 @@ fn span(years: &[i32]) -> String {
     let mut start = years[0];
     for w in years.windows(2) {
         if w[1] != w[0] + 1 {
-            parts.push(if start == w[0] {
-                start.to_string()
-            } else {
-                format!("{start}-{}", w[0])
-            });
+            parts.push(if start == w[0] { start.to_string() } else { format!("{start}-{}", w[0]) });
             start = w[1];
         }
     }
     let end = years[years.len() - 1];
-    parts.push(if start == end {
-        start.to_string()
-    } else {
-        format!("{start}-{end}")
-    });
+    parts.push(if start == end { start.to_string() } else { format!("{start}-{end}") });
     parts.join(", ")
 }
 
@@ -635,10 +559,7 @@ pub fn value(o: &Outcome, metric: Metric, r: usize, year: i32) -> f64 {
 /// The scenario with region `r`'s generation growing at `g` per year after its data ends.
 pub fn with_generation_growth(input: &NationInput, r: usize, g: f64) -> NationInput {
     let mut x = input.clone();
-    x.regions[r]
-        .generation_growth_per_year
-        .iter_mut()
-        .for_each(|v| *v = g);
+    x.regions[r].generation_growth_per_year.iter_mut().for_each(|v| *v = g);
     x
 }
 
@@ -649,10 +570,7 @@ pub fn with_buying_power(input: &NationInput, r: usize, m: f64) -> NationInput {
     let mut x = input.clone();
     let start = (x.calibration_year - x.first_year + 1) as usize;
     let region = &mut x.regions[r];
-    for v in [
-        &mut region.capex_usd_bn,
-        &mut region.interconnect_gw_per_year,
-    ] {
+    for v in [&mut region.capex_usd_bn, &mut region.interconnect_gw_per_year] {
         v[start..].iter_mut().for_each(|v| *v *= m);
     }
     for caps in &mut region.import_cap_chips {
@@ -673,9 +591,7 @@ pub fn with_domestic_supply(input: &NationInput, r: usize, m: f64) -> NationInpu
 
 fn scale_own_lines(x: &mut NationInput, r: usize, m: f64, start: usize) {
     for line in x.lines.iter_mut().filter(|l| l.origin == Some(r)) {
-        line.production_cap_chips[start..]
-            .iter_mut()
-            .for_each(|v| *v *= m);
+        line.production_cap_chips[start..].iter_mut().for_each(|v| *v *= m);
     }
 }
 

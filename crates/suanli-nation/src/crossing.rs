@@ -29,23 +29,12 @@ pub fn crossings(out: &Outcome, from: i32, to: i32) -> Vec<Crossing> {
             if ahead(from) || !ahead(to) {
                 continue;
             }
-            let year = (from..=to)
-                .rev()
-                .take_while(|&y| ahead(y))
-                .last()
-                .unwrap_or(to);
-            found.push(Crossing {
-                leader: out.regions[a].clone(),
-                follower: out.regions[b].clone(),
-                year,
-            });
+            let year = (from..=to).rev().take_while(|&y| ahead(y)).last().unwrap_or(to);
+            found.push(Crossing { leader: out.regions[a].clone(), follower: out.regions[b].clone(), year });
         }
     }
     found.sort_by(|x, y| {
-        x.year
-            .cmp(&y.year)
-            .then_with(|| x.leader.cmp(&y.leader))
-            .then_with(|| x.follower.cmp(&y.follower))
+        x.year.cmp(&y.year).then_with(|| x.leader.cmp(&y.leader)).then_with(|| x.follower.cmp(&y.follower))
     });
     found
 }

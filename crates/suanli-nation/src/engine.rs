@@ -86,9 +86,8 @@ pub fn simulate(input: &NationInput) -> Outcome {
         if i <= cal_index {
             for (r, region) in input.regions.iter().enumerate() {
                 for (l, line) in input.lines.iter().enumerate() {
-                    let growth = line
-                        .history_fleet_growth_factor
-                        .unwrap_or(input.history_fleet_growth_factor);
+                    let growth =
+                        line.history_fleet_growth_factor.unwrap_or(input.history_fleet_growth_factor);
                     let target_h100e =
                         region.calibration_fleet_h100e[l] / growth.powi((cal_index - i) as i32);
                     let surviving_h100e: f64 = (i.saturating_sub(life - 1)..i)
@@ -102,8 +101,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
             }
         } else {
             order.sort_by(|&a, &b| {
-                let value =
-                    |l: usize| input.lines[l].flops_per_chip[i] / input.lines[l].price_usd[i];
+                let value = |l: usize| input.lines[l].flops_per_chip[i] / input.lines[l].price_usd[i];
                 value(b).total_cmp(&value(a)).then(a.cmp(&b))
             });
             for (r, region) in input.regions.iter().enumerate() {
@@ -116,11 +114,8 @@ pub fn simulate(input: &NationInput) -> Outcome {
                 let mut total_demand = 0.0;
                 for (r, region) in input.regions.iter().enumerate() {
                     let wanted = budget[r] / price;
-                    let cap = if line.origin == Some(r) {
-                        f64::INFINITY
-                    } else {
-                        region.import_cap_chips[l][i]
-                    };
+                    let cap =
+                        if line.origin == Some(r) { f64::INFINITY } else { region.import_cap_chips[l][i] };
                     if cap < wanted * (1.0 - BIND_TOLERANCE) {
                         capped[r] = true;
                     }
@@ -128,11 +123,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
                     total_demand += demand[r];
                 }
                 let supply = line.production_cap_chips[i];
-                let scale = if total_demand > supply {
-                    supply / total_demand
-                } else {
-                    1.0
-                };
+                let scale = if total_demand > supply { supply / total_demand } else { 1.0 };
                 for r in 0..nr {
                     if scale < 1.0 && demand[r] > 0.0 {
                         capped[r] = true;
@@ -148,11 +139,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
             let at = r * ny + i;
             // Generation.
             let generation = if year <= region.last_reported_year {
-                region
-                    .generation_reported_twh
-                    .get(i)
-                    .copied()
-                    .unwrap_or(0.0)
+                region.generation_reported_twh.get(i).copied().unwrap_or(0.0)
             } else {
                 out.generation_twh[at - 1] * (1.0 + region.generation_growth_per_year[i])
             };
@@ -163,8 +150,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
             let watts_per_tdp_w = region.server_overhead[i] * region.pue[i];
             cohorts.clear();
             let (mut chips, mut flops) = (0.0, 0.0);
-            let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) =
-                (0.0, 0.0, 0.0, 0.0);
+            let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) = (0.0, 0.0, 0.0, 0.0);
             for (l, line) in input.lines.iter().enumerate() {
                 for v in i.saturating_sub(life - 1)..=i {
                     let n = shipped[ship(r, l, v)];
@@ -193,19 +179,14 @@ pub fn simulate(input: &NationInput) -> Outcome {
                 required_gw
             } else {
                 let previous = out.dc_power_gw[at - 1];
-                let grown = required_gw
-                    .min(previous + region.interconnect_gw_per_year[i])
-                    .max(previous);
+                let grown = required_gw.min(previous + region.interconnect_gw_per_year[i]).max(previous);
                 grown.min(region.dc_share_max[i] * generation / TWH_PER_GW_YEAR)
             };
             let ai_available_gw = (capacity_gw - conventional_gw).max(0.0);
             let (phi, powered_flops) = if fleet_gw <= ai_available_gw {
                 (1.0, flops)
             } else {
-                (
-                    ai_available_gw / fleet_gw,
-                    powered_by_merit(&mut cohorts, ai_available_gw * 1e9),
-                )
+                (ai_available_gw / fleet_gw, powered_by_merit(&mut cohorts, ai_available_gw * 1e9))
             };
 
             out.dc_power_gw[at] = capacity_gw;
@@ -291,17 +272,9 @@ fn sum_world(out: &mut Outcome, nr: usize, i: usize) {
         weight[out.binding[at] as usize] += out.installed_flops[at];
     }
     let installed = out.installed_flops[w];
-    out.powered_fraction[w] = if installed > 0.0 {
-        1.0 - out.stranded_flops[w] / installed
-    } else {
-        1.0
-    };
+    out.powered_fraction[w] = if installed > 0.0 { 1.0 - out.stranded_flops[w] / installed } else { 1.0 };
     out.binding[w] = [Binding::Power, Binding::Chips, Binding::Capital]
         .into_iter()
-        .max_by(|a, b| {
-            weight[*a as usize]
-                .total_cmp(&weight[*b as usize])
-                .then(b.cmp(a))
-        })
+        .max_by(|a, b| weight[*a as usize].total_cmp(&weight[*b as usize]).then(b.cmp(a)))
         .unwrap_or(Binding::Capital);
 }

@@ -128,13 +128,11 @@ impl Outcome {
 
     /// Domestic share of the year's shipments by FLOP/s; `None` without shipments.
     pub fn self_sufficiency(&self, i: usize) -> Option<f64> {
-        (self.shipped_flops[i] > 0.0)
-            .then(|| self.shipped_domestic_flops[i] / self.shipped_flops[i])
+        (self.shipped_flops[i] > 0.0).then(|| self.shipped_domestic_flops[i] / self.shipped_flops[i])
     }
 
     /// Domestic share of the year's shipments by units; `None` without shipments.
     pub fn self_sufficiency_units(&self, i: usize) -> Option<f64> {
-        (self.shipped_chips[i] > 0.0)
-            .then(|| self.shipped_domestic_chips[i] / self.shipped_chips[i])
+        (self.shipped_chips[i] > 0.0).then(|| self.shipped_domestic_chips[i] / self.shipped_chips[i])
     }
 }

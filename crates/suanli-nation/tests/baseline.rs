@@ -11,17 +11,9 @@ use suanli_scenario::resolve::{resolve, DataSet};
 
 fn baseline() -> Outcome {
     let (electricity, fleets) = (ElectricityTable::builtin(), builtin_fleets());
-    let data = DataSet {
-        electricity: &electricity,
-        fleets: &fleets,
-    };
-    let input = resolve(
-        builtin_scenario("baseline").unwrap(),
-        &mut |_, _| Err("none".into()),
-        data,
-    )
-    .unwrap()
-    .input;
+    let data = DataSet { electricity: &electricity, fleets: &fleets };
+    let input =
+        resolve(builtin_scenario("baseline").unwrap(), &mut |_, _| Err("none".into()), data).unwrap().input;
     simulate(&input)
 }
 
@@ -53,10 +45,7 @@ fn calibration_year_matches_published_totals() {
     // the performance in the dataset the fleets are calibrated from.
     let us = o.world_share(o.region("United States").unwrap(), 2024);
     let cn = o.world_share(o.region("China").unwrap(), 2024);
-    assert!(
-        (0.6..0.85).contains(&us) && (0.08..0.25).contains(&cn),
-        "{us} {cn}"
-    );
+    assert!((0.6..0.85).contains(&us) && (0.08..0.25).contains(&cn), "{us} {cn}");
 }
 
 #[test]
@@ -91,13 +80,10 @@ fn baseline_matches_snapshot() {
     if std::env::var_os("SUANLI_BLESS").is_some() {
         std::fs::write(path, &actual).unwrap();
     }
-    let expected = std::fs::read_to_string(path)
-        .expect("snapshot exists; run with SUANLI_BLESS=1 to create it");
+    let expected =
+        std::fs::read_to_string(path).expect("snapshot exists; run with SUANLI_BLESS=1 to create it");
     for (a, e) in actual.lines().zip(expected.lines()) {
-        assert_eq!(
-            a, e,
-            "baseline changed; if intended, rerun with SUANLI_BLESS=1 and explain the change"
-        );
+        assert_eq!(a, e, "baseline changed; if intended, rerun with SUANLI_BLESS=1 and explain the change");
     }
     assert_eq!(actual.lines().count(), expected.lines().count());
 }

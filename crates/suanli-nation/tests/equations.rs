@@ -76,23 +76,11 @@ fn power_limits_compute_and_strands_the_rest() {
     assert!(close(out.dc_power_gw[i], 1.502, 1e-12));
     let demand = out.ai_power_demand_gw[i];
     assert!(close(out.powered_fraction[i], 0.502 / demand, 1e-12));
-    assert!(close(
-        out.effective_flops[i],
-        0.5 * out.installed_flops[i] * 0.502 / demand,
-        1e-9
-    ));
-    assert!(close(
-        out.stranded_flops[i],
-        out.installed_flops[i] * (1.0 - 0.502 / demand),
-        1e-9
-    ));
+    assert!(close(out.effective_flops[i], 0.5 * out.installed_flops[i] * 0.502 / demand, 1e-9));
+    assert!(close(out.stranded_flops[i], out.installed_flops[i] * (1.0 - 0.502 / demand), 1e-9));
     assert_eq!(out.binding[i], Binding::Power);
     // Energy: (0.502 GW powered * 0.5 load factor + 1 GW conventional) * 8.76.
-    assert!(close(
-        out.dc_electricity_twh[i],
-        (0.502 * 0.5 + 1.0) * 8.76,
-        1e-12
-    ));
+    assert!(close(out.dc_electricity_twh[i], (0.502 * 0.5 + 1.0) * 8.76, 1e-12));
 }
 
 #[test]
@@ -118,11 +106,7 @@ fn merit_order_powers_the_most_efficient_chips_first() {
     // vintages of line a (300 H100, 0.6 MW) run first; the last 0.2 MW runs 100 of the
     // 2.5 million new line b chips (50 H100e). Effective: 350 H100 x 0.5 utilisation.
     let i = out.at(1, 2023);
-    assert!(
-        close(out.effective_flops[i], 350.0 * H100 * 0.5, 1e-9),
-        "{}",
-        out.effective_flops[i] / H100
-    );
+    assert!(close(out.effective_flops[i], 350.0 * H100 * 0.5, 1e-9), "{}", out.effective_flops[i] / H100);
 }
 
 #[test]
@@ -130,12 +114,7 @@ fn world_is_the_sum_and_shares_sum_to_one() {
     let out = simulate(&tiny());
     for year in FIRST..=LAST {
         let w = out.at(out.world(), year);
-        for v in [
-            &out.generation_twh,
-            &out.effective_flops,
-            &out.installed_flops,
-            &out.dc_electricity_twh,
-        ] {
+        for v in [&out.generation_twh, &out.effective_flops, &out.installed_flops, &out.dc_electricity_twh] {
             assert!(close(v[w], v[out.at(0, year)] + v[out.at(1, year)], 1e-12));
         }
         let shares: f64 = (0..out.world()).map(|r| out.world_share(r, year)).sum();

@@ -42,16 +42,11 @@ fn world() -> impl Strategy<Value = NationInput> {
 
 fn effective(x: &NationInput, region: usize) -> Vec<f64> {
     let out = simulate(x);
-    (FIRST..=LAST)
-        .map(|y| out.effective_flops[out.at(region, y)])
-        .collect()
+    (FIRST..=LAST).map(|y| out.effective_flops[out.at(region, y)]).collect()
 }
 
 fn never_lower(before: &[f64], after: &[f64]) -> bool {
-    before
-        .iter()
-        .zip(after)
-        .all(|(b, a)| *a >= *b * (1.0 - 1e-9) - 1e-6)
+    before.iter().zip(after).all(|(b, a)| *a >= *b * (1.0 - 1e-9) - 1e-6)
 }
 
 proptest! {

@@ -3,13 +3,8 @@
 use crate::diag::SourceText;
 
 /// Names of the built-in scenarios, baseline first.
-pub const BUILTIN_NAMES: [&str; 5] = [
-    "baseline",
-    "export-controls-tight",
-    "us-grid-unlocked",
-    "china-self-sufficiency",
-    "china-3x-power",
-];
+pub const BUILTIN_NAMES: [&str; 5] =
+    ["baseline", "export-controls-tight", "us-grid-unlocked", "china-self-sufficiency", "china-3x-power"];
 
 const TEXTS: [&str; 5] = [
     include_str!("../scenarios/baseline.toml"),
@@ -24,8 +19,5 @@ pub fn builtin_scenario(name: &str) -> Option<SourceText> {
     BUILTIN_NAMES
         .iter()
         .position(|n| *n == name)
-        .map(|i| SourceText {
-            name: format!("built-in {name}"),
-            text: TEXTS[i].to_string(),
-        })
+        .map(|i| SourceText { name: format!("built-in {name}"), text: TEXTS[i].to_string() })
 }

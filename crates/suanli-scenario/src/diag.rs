@@ -24,13 +24,7 @@ impl SourceText {
     /// A diagnostic at a byte span of this file.
     pub fn error(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.locate(span.start);
-        Diagnostic {
-            file: self.name.clone(),
-            line,
-            column,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { file: self.name.clone(), line, column, message: message.into(), hint: None }
     }
 }
 
@@ -66,11 +60,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: error: {}",
-            self.file, self.line, self.column, self.message
-        )?;
+        write!(f, "{}:{}:{}: error: {}", self.file, self.line, self.column, self.message)?;
         if let Some(h) = &self.hint {
             write!(f, "\n  hint: {h}")?;
         }
@@ -132,10 +122,7 @@ mod tests {
 
     #[test]
     fn locates_lines_and_columns() {
-        let s = SourceText {
-            name: "f".into(),
-            text: "a = 1\nbé = 2\n".into(),
-        };
+        let s = SourceText { name: "f".into(), text: "a = 1\nbé = 2\n".into() };
         assert_eq!(s.locate(0), (1, 1));
         assert_eq!(s.locate(6), (2, 1));
         assert_eq!(s.locate(11), (2, 5));
@@ -144,10 +131,7 @@ mod tests {
     #[test]
     fn suggests_nearest_key() {
         assert_eq!(nearest("peu", ["pue", "load_factor"]), Some("pue"));
-        assert_eq!(
-            nearest("capex_usd", ["capex_usd_bn", "pue"]),
-            Some("capex_usd_bn")
-        );
+        assert_eq!(nearest("capex_usd", ["capex_usd_bn", "pue"]), Some("capex_usd_bn"));
         assert_eq!(nearest("zzzzzz", ["pue"]), None);
     }
 }

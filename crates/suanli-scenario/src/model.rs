@@ -30,9 +30,7 @@ impl NationInput {
 
     /// Index of a year into the per-year vectors.
     pub fn year_index(&self, year: i32) -> Option<usize> {
-        (self.first_year..=self.last_year)
-            .contains(&year)
-            .then(|| (year - self.first_year) as usize)
+        (self.first_year..=self.last_year).contains(&year).then(|| (year - self.first_year) as usize)
     }
 }
 

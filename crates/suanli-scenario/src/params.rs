@@ -42,15 +42,7 @@ const fn p(
     required: bool,
     description: &'static str,
 ) -> ParamDef {
-    ParamDef {
-        name,
-        unit,
-        scope,
-        min,
-        max,
-        required,
-        description,
-    }
+    ParamDef { name, unit, scope, min, max, required, description }
 }
 
 /// All parameters.
@@ -81,8 +73,5 @@ pub fn param(scope: Scope, name: &str) -> Option<&'static ParamDef> {
 
 /// Names of the parameters of a scope.
 pub fn names(scope: Scope) -> impl Iterator<Item = &'static str> {
-    PARAMS
-        .iter()
-        .filter(move |p| p.scope == scope)
-        .map(|p| p.name)
+    PARAMS.iter().filter(move |p| p.scope == scope).map(|p| p.name)
 }

@@ -88,15 +88,7 @@ pub struct RawScenario {
     pub regions: BTreeMap<String, RawRegion>,
 }
 
-const TOP_KEYS: [&str; 7] = [
-    "name",
-    "description",
-    "extends",
-    "years",
-    "world",
-    "lines",
-    "regions",
-];
+const TOP_KEYS: [&str; 7] = ["name", "description", "extends", "years", "world", "lines", "regions"];
 const YEAR_KEYS: [&str; 3] = ["first", "calibration", "last"];
 
 struct Parser<'a> {
@@ -106,18 +98,14 @@ struct Parser<'a> {
 
 /// Parses one scenario file. Returns what could be read and every problem found.
 pub fn parse(src: &SourceText) -> (RawScenario, Vec<Diagnostic>) {
-    let mut p = Parser {
-        src,
-        diags: Vec::new(),
-    };
+    let mut p = Parser { src, diags: Vec::new() };
     let mut raw = RawScenario::default();
     let doc = match DeTable::parse(&src.text) {
         Ok(doc) => doc,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().trim_end_matches('.').to_string();
-            p.diags
-                .push(src.error(span, format!("invalid TOML: {}", lowercase_first(&msg))));
+            p.diags.push(src.error(span, format!("invalid TOML: {}", lowercase_first(&msg))));
             return (raw, p.diags);
         }
     };
@@ -132,36 +120,25 @@ pub fn parse(src: &SourceText) -> (RawScenario, Vec<Diagnostic>) {
                     raw.world = p.params(t, Scope::World, "[world]");
                 }
             }
-            "lines" => p.sections(value, "lines", |p, id, t| {
+            "lines" => p.sections(value, "lines", |p, id, _, t| {
                 let line = raw.lines.entry(id.to_string()).or_default();
                 for (k, v) in t {
                     if k.get_ref().as_ref() == "origin" {
                         line.origin = p.string(v).map(|s| (s, p.loc(v.span())));
                     } else {
-                        p.param(
-                            k,
-                            v,
-                            Scope::Line,
-                            &format!("[lines.{id}]"),
-                            &mut line.params,
-                            &["origin"],
-                        );
+                        p.param(k, v, Scope::Line, &format!("[lines.{id}]"), &mut line.params, &["origin"]);
                     }
                 }
             }),
-            "regions" => p.sections(value, "regions", |p, id, t| {
+            "regions" => p.sections(value, "regions", |p, id, key_span, t| {
                 let region = raw.regions.entry(id.to_string()).or_default();
-                region.loc = Some(p.loc(value.span()));
+                region.loc = Some(p.loc(key_span));
                 for (k, v) in t {
                     if k.get_ref().as_ref() == "import_cap_chips" {
                         if let Some(caps) = p.table(v, "import_cap_chips") {
                             for (line, cap) in caps {
-                                if let Some(pv) =
-                                    p.value(cap, Scope::RegionLine, "import_cap_chips")
-                                {
-                                    region
-                                        .import_cap_chips
-                                        .insert(line.get_ref().to_string(), pv);
+                                if let Some(pv) = p.value(cap, Scope::RegionLine, "import_cap_chips") {
+                                    region.import_cap_chips.insert(line.get_ref().to_string(), pv);
                                 }
                             }
                         }
@@ -180,24 +157,20 @@ pub fn parse(src: &SourceText) -> (RawScenario, Vec<Diagnostic>) {
             other => p.unknown(key, other, TOP_KEYS, "at the top level"),
         }
     }
+    // Tables iterate in key order; report in file order.
+    p.diags.sort_by_key(|d| (d.line, d.column));
     (raw, p.diags)
 }
 
 fn lowercase_first(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_lowercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
 }
 
 impl Parser<'_> {
     fn loc(&self, span: Range<usize>) -> Loc {
         let (line, column) = self.src.locate(span.start);
-        Loc {
-            file: self.src.name.clone(),
-            line,
-            column,
-        }
+        Loc { file: self.src.name.clone(), line, column }
     }
 
     fn err(&mut self, span: Range<usize>, msg: impl Into<String>) {
@@ -211,18 +184,12 @@ impl Parser<'_> {
         known: impl IntoIterator<Item = &'k str> + Clone,
         place: &str,
     ) {
-        let mut d = self
-            .src
-            .error(key.span(), format!("unknown key `{name}` {place}"));
+        let mut d = self.src.error(key.span(), format!("unknown key `{name}` {place}"));
         d = match nearest(name, known.clone()) {
             Some(n) => d.with_hint(format!("did you mean `{n}`?")),
             None => d.with_hint(format!(
                 "valid keys are {}",
-                known
-                    .into_iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                known.into_iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
             )),
         };
         self.diags.push(d);
@@ -232,27 +199,17 @@ impl Parser<'_> {
         match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
             other => {
-                self.err(
-                    v.span(),
-                    format!("expected a string, found {}", type_name(other)),
-                );
+                self.err(v.span(), format!("expected a string, found {}", type_name(other)));
                 None
             }
         }
     }
 
-    fn table<'v, 'i>(
-        &mut self,
-        v: &'v Spanned<DeValue<'i>>,
-        what: &str,
-    ) -> Option<&'v DeTable<'i>> {
+    fn table<'v, 'i>(&mut self, v: &'v Spanned<DeValue<'i>>, what: &str) -> Option<&'v DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
-                self.err(
-                    v.span(),
-                    format!("expected a table for {what}, found {}", type_name(other)),
-                );
+                self.err(v.span(), format!("expected a table for {what}, found {}", type_name(other)));
                 None
             }
         }
@@ -260,15 +217,12 @@ impl Parser<'_> {
 
     fn number(&mut self, v: &Spanned<DeValue<'_>>) -> Option<f64> {
         let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-                .ok()
-                .map(|x| x as f64),
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|x| x as f64)
+            }
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             other => {
-                self.err(
-                    v.span(),
-                    format!("expected a number, found {}", type_name(other)),
-                );
+                self.err(v.span(), format!("expected a number, found {}", type_name(other)));
                 return None;
             }
         };
@@ -276,10 +230,7 @@ impl Parser<'_> {
             Some(x) if x.is_finite() => Some(x),
             _ => {
                 let text = &self.src.text[v.span()];
-                self.err(
-                    v.span(),
-                    format!("expected a finite number, found `{text}`"),
-                );
+                self.err(v.span(), format!("expected a finite number, found `{text}`"));
                 None
             }
         }
@@ -287,15 +238,11 @@ impl Parser<'_> {
 
     fn year(&mut self, span: Range<usize>, value: f64) -> Option<i32> {
         if value.fract() != 0.0 || !YEAR_RANGE.contains(&(value as i32)) {
-            self.diags.push(
-                self.src
-                    .error(span, format!("impossible year `{value}`"))
-                    .with_hint(format!(
-                        "years are whole numbers from {} to {}",
-                        YEAR_RANGE.start,
-                        YEAR_RANGE.end - 1
-                    )),
-            );
+            self.diags.push(self.src.error(span, format!("impossible year `{value}`")).with_hint(format!(
+                "years are whole numbers from {} to {}",
+                YEAR_RANGE.start,
+                YEAR_RANGE.end - 1
+            )));
             return None;
         }
         Some(value as i32)
@@ -321,24 +268,19 @@ impl Parser<'_> {
         &mut self,
         v: &Spanned<DeValue<'_>>,
         what: &str,
-        mut each: impl FnMut(&mut Self, &str, &DeTable<'_>),
+        mut each: impl FnMut(&mut Self, &str, Range<usize>, &DeTable<'_>),
     ) {
         let Some(t) = self.table(v, &format!("[{what}]")) else {
             return;
         };
         for (id, section) in t {
             if let Some(s) = self.table(section, &format!("[{what}.{}]", id.get_ref())) {
-                each(self, id.get_ref().as_ref(), s);
+                each(self, id.get_ref().as_ref(), id.span(), s);
             }
         }
     }
 
-    fn params(
-        &mut self,
-        t: &DeTable<'_>,
-        scope: Scope,
-        place: &str,
-    ) -> BTreeMap<String, ParamValue> {
+    fn params(&mut self, t: &DeTable<'_>, scope: Scope, place: &str) -> BTreeMap<String, ParamValue> {
         let mut out = BTreeMap::new();
         for (k, v) in t {
             self.param(k, v, scope, place, &mut out, &[]);
@@ -371,11 +313,7 @@ impl Parser<'_> {
         let loc = self.loc(v.span());
         let t = match v.get_ref() {
             DeValue::Integer(_) | DeValue::Float(_) => {
-                return self.number(v).map(|x| ParamValue {
-                    series: Series::constant(x),
-                    source: None,
-                    loc,
-                });
+                return self.number(v).map(|x| ParamValue { series: Series::constant(x), source: None, loc });
             }
             DeValue::Table(t) => t,
             other => {
@@ -385,16 +323,8 @@ impl Parser<'_> {
                 return None;
             }
         };
-        const KEYS: [&str; 6] = [
-            "value",
-            "years",
-            "base_year",
-            "growth_per_year",
-            "source",
-            "unit",
-        ];
-        let (mut value, mut points, mut base_year, mut growth, mut source) =
-            (None, None, None, None, None);
+        const KEYS: [&str; 6] = ["value", "years", "base_year", "growth_per_year", "source", "unit"];
+        let (mut value, mut points, mut base_year, mut growth, mut source) = (None, None, None, None, None);
         let mut ok = true;
         for (k, x) in t {
             match k.get_ref().as_ref() {
@@ -435,40 +365,30 @@ impl Parser<'_> {
             (None, Some(pts), None) if !pts.is_empty() => pts,
             (None, None, _) => {
                 if ok {
-                    self.diags
-                        .push(loc.error(format!("`{name}` needs `value` or `years`")));
+                    self.diags.push(loc.error(format!("`{name}` needs `value` or `years`")));
                 }
                 return None;
             }
             _ => {
-                self.diags.push(loc.error(format!("`{name}` mixes `value`/`base_year` with `years`, or has an empty `years` table")).with_hint("use either `value` (with `base_year`) or `years`"));
+                self.diags.push(
+                    loc.error(format!(
+                        "`{name}` mixes `value`/`base_year` with `years`, or has an empty `years` table"
+                    ))
+                    .with_hint("use either `value` (with `base_year`) or `years`"),
+                );
                 return None;
             }
         };
-        ok.then_some(ParamValue {
-            series: Series {
-                points,
-                growth_per_year: growth,
-            },
-            source,
-            loc,
-        })
+        ok.then_some(ParamValue { series: Series { points, growth_per_year: growth }, source, loc })
     }
 
     fn points(&mut self, v: &Spanned<DeValue<'_>>) -> Option<Vec<(i32, f64)>> {
         let t = self.table(v, "`years`")?;
         let mut pts = Vec::new();
         for (k, x) in t {
-            let year = k
-                .get_ref()
-                .parse::<f64>()
-                .ok()
-                .and_then(|y| self.year(k.span(), y));
+            let year = k.get_ref().parse::<f64>().ok().and_then(|y| self.year(k.span(), y));
             if year.is_none() && k.get_ref().parse::<f64>().is_err() {
-                self.err(
-                    k.span(),
-                    format!("expected a year as key, found `{}`", k.get_ref()),
-                );
+                self.err(k.span(), format!("expected a year as key, found `{}`", k.get_ref()));
             }
             if let (Some(y), Some(n)) = (year, self.number(x)) {
                 pts.push((y, n));
@@ -496,10 +416,7 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> (RawScenario, Vec<Diagnostic>) {
-        parse(&SourceText {
-            name: "s.toml".into(),
-            text: text.into(),
-        })
+        parse(&SourceText { name: "s.toml".into(), text: text.into() })
     }
 
     #[test]
@@ -522,20 +439,14 @@ import_cap_chips = { us_frontier = 0 }
 
     #[test]
     fn reports_every_problem_with_location() {
-        let (_, d) = run("[regions.china]\npeu = 1.3\nload_factor = nan\ncapex_usd_bn = \"x\"\n[years]\nfirst = 20000\n");
+        let (_, d) = run(
+            "[regions.china]\npeu = 1.3\nload_factor = nan\ncapex_usd_bn = \"x\"\n[years]\nfirst = 20000\n",
+        );
         let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
         assert_eq!(d.len(), 4, "{msgs:#?}");
-        assert!(
-            msgs[0].starts_with("s.toml:2:1: error: unknown key `peu`"),
-            "{}",
-            msgs[0]
-        );
+        assert!(msgs[0].starts_with("s.toml:2:1: error: unknown key `peu`"), "{}", msgs[0]);
         assert!(msgs[0].contains("did you mean `pue`?"));
-        assert!(
-            msgs[1].contains("3:15") && msgs[1].contains("finite"),
-            "{}",
-            msgs[1]
-        );
+        assert!(msgs[1].contains("3:15") && msgs[1].contains("finite"), "{}", msgs[1]);
         assert!(msgs[2].contains("expected a number or a table"));
         assert!(msgs[3].contains("impossible year"));
     }
@@ -551,8 +462,7 @@ import_cap_chips = { us_frontier = 0 }
 
     #[test]
     fn unit_mismatch_is_an_error() {
-        let (_, d) =
-            run("[regions.all]\ninterconnect_gw_per_year = { value = 5, unit = \"MW/yr\" }\n");
+        let (_, d) = run("[regions.all]\ninterconnect_gw_per_year = { value = 5, unit = \"MW/yr\" }\n");
         assert!(d[0].message.contains("is in `GW/yr`"), "{}", d[0]);
     }
 }

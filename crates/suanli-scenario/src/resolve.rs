@@ -57,30 +57,24 @@ pub type Loader<'a> = dyn FnMut(&str, &SourceText) -> Result<SourceText, String>
 const MAX_EXTENDS_DEPTH: usize = 16;
 
 /// Parses `src`, follows `extends`, and resolves everything against `data`.
-pub fn resolve(
-    src: SourceText,
-    load: &mut Loader<'_>,
-    data: DataSet<'_>,
-) -> Result<Resolved, ScenarioError> {
+pub fn resolve(src: SourceText, load: &mut Loader<'_>, data: DataSet<'_>) -> Result<Resolved, ScenarioError> {
     let mut diags = Vec::new();
     let root_name = src.name.clone();
     let raw = load_chain(src, load, &mut diags, 0);
-    if !diags.is_empty() {
-        return Err(ScenarioError { diagnostics: diags });
+    // Resolve even after parse errors so that every problem is reported at once, but drop
+    // "missing parameter" errors then: they usually echo a value that failed to parse.
+    let root = Loc { file: root_name, line: 1, column: 1 };
+    let resolver =
+        Resolver { data, root, diags: Vec::new(), provenance: Vec::new(), report_missing: diags.is_empty() };
+    match resolver.run(raw) {
+        Ok(r) if diags.is_empty() => Ok(r),
+        Ok(_) => Err(ScenarioError { diagnostics: diags }),
+        Err(more) => {
+            diags.extend(more);
+            diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+            Err(ScenarioError { diagnostics: diags })
+        }
     }
-    let root = Loc {
-        file: root_name,
-        line: 1,
-        column: 1,
-    };
-    let r = Resolver {
-        data,
-        root,
-        diags: Vec::new(),
-        provenance: Vec::new(),
-    }
-    .run(raw);
-    r.map_err(|diagnostics| ScenarioError { diagnostics })
 }
 
 fn load_chain(
@@ -96,10 +90,8 @@ fn load_chain(
     };
     if depth >= MAX_EXTENDS_DEPTH {
         diags.push(
-            loc.error(format!(
-                "`extends` goes more than {MAX_EXTENDS_DEPTH} levels deep"
-            ))
-            .with_hint("check for a cycle"),
+            loc.error(format!("`extends` goes more than {MAX_EXTENDS_DEPTH} levels deep"))
+                .with_hint("check for a cycle"),
         );
         return raw;
     }
@@ -108,13 +100,9 @@ fn load_chain(
         None => match load(&parent, &src) {
             Ok(s) => s,
             Err(e) => {
-                diags.push(
-                    loc.error(format!("cannot read extended scenario `{parent}`: {e}"))
-                        .with_hint(format!(
-                            "built-in scenarios are {}",
-                            crate::builtin::BUILTIN_NAMES.join(", ")
-                        )),
-                );
+                diags.push(loc.error(format!("cannot read extended scenario `{parent}`: {e}")).with_hint(
+                    format!("built-in scenarios are {}", crate::builtin::BUILTIN_NAMES.join(", ")),
+                ));
                 return raw;
             }
         },
@@ -155,13 +143,17 @@ struct Resolver<'a> {
     root: Loc,
     diags: Vec<Diagnostic>,
     provenance: Vec<Provenance>,
+    /// Whether to report missing parameters (off after parse errors).
+    report_missing: bool,
 }
 
 impl Resolver<'_> {
     fn run(mut self, raw: RawScenario) -> Result<Resolved, Vec<Diagnostic>> {
         let file_loc = self.root.clone();
+        let report_missing = self.report_missing;
         let year = |key: &str, diags: &mut Vec<Diagnostic>| match raw.years.get(key) {
             Some((y, l)) => Some((*y, l.clone())),
+            None if !report_missing => None,
             None => {
                 diags.push(
                     file_loc
@@ -176,31 +168,25 @@ impl Resolver<'_> {
             year("calibration", &mut self.diags),
             year("last", &mut self.diags),
         );
-        let (Some((first, first_loc)), Some((cal, cal_loc)), Some((last, _))) = (first, cal, last)
+        let (Some((first, first_loc)), Some((cal, cal_loc)), Some((last, last_loc))) = (first, cal, last)
         else {
             return Err(self.diags);
         };
         if !(first <= cal && cal < last) {
+            // Point at the year that is out of place rather than at the calibration year,
+            // which usually comes from the extended scenario.
+            let at = if first > cal { &first_loc } else { &last_loc };
             self.diags.push(
-                cal_loc
-                    .error(format!(
-                        "years are out of order: first {first}, calibration {cal}, last {last}"
-                    ))
+                at.error(format!("years are out of order: first {first}, calibration {cal}, last {last}"))
                     .with_hint("first <= calibration < last"),
             );
         }
-        let table_first = self
-            .data
-            .electricity
-            .rows
-            .iter()
-            .map(|r| r.year)
-            .min()
-            .unwrap_or(first);
+        let table_first = self.data.electricity.rows.iter().map(|r| r.year).min().unwrap_or(first);
         if first < table_first {
-            self.diags.push(first_loc.error(format!(
-                "`first` is {first}, but reported generation starts in {table_first}"
-            )));
+            self.diags.push(
+                first_loc
+                    .error(format!("`first` is {first}, but reported generation starts in {table_first}")),
+            );
         }
         let fleet_years: Vec<i32> = self.data.fleets.iter().map(|r| r.year).collect();
         if !fleet_years.contains(&cal) {
@@ -240,16 +226,7 @@ impl Resolver<'_> {
             };
             let scope = format!("lines.{id}");
             let get = |name: &str, r: &mut Self| {
-                r.series(
-                    &scope,
-                    name,
-                    Scope::Line,
-                    line.params.get(name),
-                    None,
-                    first,
-                    last,
-                    &file_loc,
-                )
+                r.series(&scope, name, Scope::Line, line.params.get(name), None, first, last, &file_loc)
             };
             let flops = get("flops_per_chip", &mut self);
             let tdp = get("tdp_w", &mut self);
@@ -262,12 +239,11 @@ impl Resolver<'_> {
                 flops_per_chip: flops.unwrap_or_default(),
                 tdp_w: tdp.unwrap_or_default(),
                 price_usd: price.unwrap_or_default(),
-                production_cap_chips: cap
-                    .unwrap_or_else(|| vec![f64::INFINITY; (last - first + 1) as usize]),
+                production_cap_chips: cap.unwrap_or_else(|| vec![f64::INFINITY; (last - first + 1) as usize]),
                 history_fleet_growth_factor: history.map(|v| v[0]),
             });
         }
-        if lines.is_empty() {
+        if lines.is_empty() && self.report_missing {
             self.diags.push(
                 file_loc
                     .error("the scenario defines no chip lines")
@@ -292,22 +268,14 @@ impl Resolver<'_> {
         for def in DEFAULT_REGIONS {
             let own = raw.regions.get(def.id).unwrap_or(&empty);
             let scope = format!("regions.{}", def.id);
-            let rows: Vec<_> = self
-                .data
-                .electricity
-                .region(def.id)
-                .filter(|r| r.year >= first)
-                .collect();
+            let rows: Vec<_> = self.data.electricity.region(def.id).filter(|r| r.year >= first).collect();
             let last_reported = rows.last().map_or(first, |r| r.year);
             let trailing = trailing_growth(self.data.electricity, def.id, last_reported);
             let get = |name: &str, r: &mut Self| {
                 let default = (name == "generation_growth_per_year").then(|| {
                     (
                         Series::constant(trailing),
-                        format!(
-                            "data: trailing five-year growth {}-{last_reported}",
-                            last_reported - 5
-                        ),
+                        format!("data: trailing five-year growth {}-{last_reported}", last_reported - 5),
                     )
                 });
                 let written = own.params.get(name).or_else(|| all.params.get(name));
@@ -347,8 +315,7 @@ impl Resolver<'_> {
                 for (line, pv) in caps {
                     if !lines.iter().any(|l| &l.id == line) {
                         self.diags.push(suggest(
-                            pv.loc
-                                .error(format!("unknown chip line `{line}` in import_cap_chips")),
+                            pv.loc.error(format!("unknown chip line `{line}` in import_cap_chips")),
                             line,
                             lines.iter().map(|l| l.id.as_str()),
                         ));
@@ -356,10 +323,7 @@ impl Resolver<'_> {
                 }
             }
             for l in &lines {
-                let written = own
-                    .import_cap_chips
-                    .get(&l.id)
-                    .or_else(|| all.import_cap_chips.get(&l.id));
+                let written = own.import_cap_chips.get(&l.id).or_else(|| all.import_cap_chips.get(&l.id));
                 let caps = self.series(
                     &format!("{scope}.import_cap_chips"),
                     &l.id,
@@ -390,25 +354,12 @@ impl Resolver<'_> {
             lines,
             regions,
         };
-        Ok(Resolved {
-            input,
-            description: raw.description.unwrap_or_default(),
-            provenance: self.provenance,
-        })
+        Ok(Resolved { input, description: raw.description.unwrap_or_default(), provenance: self.provenance })
     }
 
     fn world(&mut self, raw: &RawScenario, name: &str, first: i32, last: i32) -> Option<Vec<f64>> {
         let loc = self.root.clone();
-        self.series(
-            "world",
-            name,
-            Scope::World,
-            raw.world.get(name),
-            None,
-            first,
-            last,
-            &loc,
-        )
+        self.series("world", name, Scope::World, raw.world.get(name), None, first, last, &loc)
     }
 
     /// Evaluates one parameter over the years, checks its range and records its source.
@@ -426,25 +377,17 @@ impl Resolver<'_> {
         missing_at: &Loc,
     ) -> Option<Vec<f64>> {
         // Import caps are keyed by line, so their definition is the generic one.
-        let def: &ParamDef = params::param(
-            kind,
-            if kind == Scope::RegionLine {
-                "import_cap_chips"
-            } else {
-                name
-            },
-        )?;
+        let def: &ParamDef =
+            params::param(kind, if kind == Scope::RegionLine { "import_cap_chips" } else { name })?;
         let (series, source, loc) = match (written, default) {
             (Some(pv), _) => {
-                let src = pv
-                    .source
-                    .clone()
-                    .unwrap_or_else(|| format!("set in {}:{}", pv.loc.file, pv.loc.line));
+                let src =
+                    pv.source.clone().unwrap_or_else(|| format!("set in {}:{}", pv.loc.file, pv.loc.line));
                 (pv.series.clone(), src, Some(pv.loc.clone()))
             }
             (None, Some((s, src))) => (s, src, None),
             (None, None) => {
-                if def.required {
+                if def.required && self.report_missing {
                     self.diags.push(missing_at.error(format!("missing parameter `{name}` ({}) for [{scope}]", def.unit)).with_hint(format!(
                         "set it in [{scope}]{} or start from a built-in scenario with `extends = \"baseline\"`",
                         if kind == Scope::Region { " or [regions.all]" } else { "" }
@@ -454,10 +397,8 @@ impl Resolver<'_> {
             }
         };
         let values = series.over(first, last);
-        if let Some((i, v)) = values
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !(def.min..=def.max).contains(*v) || v.is_nan())
+        if let Some((i, v)) =
+            values.iter().enumerate().find(|(_, v)| !(def.min..=def.max).contains(*v) || v.is_nan())
         {
             let at = loc.unwrap_or_else(|| missing_at.clone());
             self.diags.push(at.error(format!(
@@ -481,26 +422,16 @@ impl Resolver<'_> {
     }
 }
 
-fn suggest<'a>(
-    d: Diagnostic,
-    word: &str,
-    known: impl IntoIterator<Item = &'a str> + Clone,
-) -> Diagnostic {
+fn suggest<'a>(d: Diagnostic, word: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Diagnostic {
     match nearest(word, known.clone()) {
         Some(n) => d.with_hint(format!("did you mean `{n}`?")),
-        None => d.with_hint(format!(
-            "valid names are {}",
-            known.into_iter().collect::<Vec<_>>().join(", ")
-        )),
+        None => d.with_hint(format!("valid names are {}", known.into_iter().collect::<Vec<_>>().join(", "))),
     }
 }
 
 /// Compound growth of a region's generation over the five years to `last`.
 pub fn trailing_growth(table: &ElectricityTable, region: &str, last: i32) -> f64 {
-    match (
-        table.total_twh(region, last - 5),
-        table.total_twh(region, last),
-    ) {
+    match (table.total_twh(region, last - 5), table.total_twh(region, last)) {
         (Some(a), Some(b)) if a > 0.0 => (b / a).powf(0.2) - 1.0,
         _ => 0.0,
     }
@@ -508,10 +439,5 @@ pub fn trailing_growth(table: &ElectricityTable, region: &str, last: i32) -> f64
 
 /// Regions keyed by id, for callers that look them up by name.
 pub fn region_index(input: &NationInput) -> BTreeMap<&str, usize> {
-    input
-        .regions
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect()
+    input.regions.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect()
 }

@@ -18,10 +18,7 @@ pub struct Series {
 impl Series {
     /// A constant.
     pub fn constant(value: f64) -> Self {
-        Series {
-            points: vec![(0, value)],
-            growth_per_year: None,
-        }
+        Series { points: vec![(0, value)], growth_per_year: None }
     }
 
     /// The value in `year`.
@@ -36,11 +33,7 @@ impl Series {
             return grow(last, last_year);
         }
         if year <= first_year {
-            return if self.points.len() == 1 {
-                grow(first, first_year)
-            } else {
-                first
-            };
+            return if self.points.len() == 1 { grow(first, first_year) } else { first };
         }
         let i = self.points.partition_point(|(y, _)| *y <= year);
         let ((y0, v0), (y1, v1)) = (self.points[i - 1], self.points[i]);
@@ -57,10 +50,7 @@ impl Series {
         let pts: Vec<String> = if self.points.len() == 1 && self.points[0].0 == 0 {
             vec![fmt_num(self.points[0].1)]
         } else {
-            self.points
-                .iter()
-                .map(|(y, v)| format!("{y}: {}", fmt_num(*v)))
-                .collect()
+            self.points.iter().map(|(y, v)| format!("{y}: {}", fmt_num(*v))).collect()
         };
         let mut s = pts.join(", ");
         if let Some(g) = self.growth_per_year {
@@ -88,17 +78,11 @@ mod tests {
 
     #[test]
     fn interpolates_and_grows() {
-        let s = Series {
-            points: vec![(2020, 10.0), (2030, 20.0)],
-            growth_per_year: Some(0.1),
-        };
+        let s = Series { points: vec![(2020, 10.0), (2030, 20.0)], growth_per_year: Some(0.1) };
         assert_eq!(s.at(2010), 10.0);
         assert_eq!(s.at(2025), 15.0);
         assert!((s.at(2032) - 24.2).abs() < 1e-12);
-        let g = Series {
-            points: vec![(2024, 100.0)],
-            growth_per_year: Some(1.0),
-        };
+        let g = Series { points: vec![(2024, 100.0)], growth_per_year: Some(1.0) };
         assert_eq!(g.at(2022), 25.0);
         assert_eq!(Series::constant(3.0).at(1999), 3.0);
     }

@@ -28,11 +28,7 @@ pub fn template() -> String {
     for (scope, header) in sections {
         s.push_str(&format!("\n{header}\n"));
         for p in PARAMS.iter().filter(|p| p.scope == scope) {
-            let key = if scope == Scope::RegionLine {
-                "us_frontier"
-            } else {
-                p.name
-            };
+            let key = if scope == Scope::RegionLine { "us_frontier" } else { p.name };
             s.push_str(&format!("# {key} = ...  # {}, {}\n", p.unit, p.description));
         }
     }

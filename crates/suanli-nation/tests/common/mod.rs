@@ -52,10 +52,7 @@ pub fn tiny() -> NationInput {
         last_year: LAST,
         accelerator_life_years: 3,
         history_fleet_growth_factor: 2.0,
-        lines: vec![
-            line("a", 0, H100, 1000.0, 10_000.0),
-            line("b", 1, H100 / 2.0, 500.0, 5_000.0),
-        ],
+        lines: vec![line("a", 0, H100, 1000.0, 10_000.0), line("b", 1, H100 / 2.0, 500.0, 5_000.0)],
         regions: vec![region("a", 1000.0, 0.0), region("b", 0.0, 400.0)],
     }
 }
