@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use suanli_scenario::builtin::{builtin_scenario, BUILTIN_NAMES};
+use suanli_scenario::params::{Scope, PARAMS};
+use suanli_scenario::series::fmt_num;
 use suanli_scenario::template::template;
 
 use crate::error::CliError;
@@ -22,6 +24,8 @@ pub enum ScenarioCommand {
         #[arg(default_value = "baseline")]
         name: String,
     },
+    /// Print every scenario parameter: section, unit, valid range and meaning.
+    Params,
     /// Write a commented scenario template (refuses to overwrite).
     New {
         /// File to create.
@@ -63,6 +67,26 @@ pub fn run(cmd: ScenarioCommand) -> Result<(), CliError> {
                 s.push_str(&format!("\n(from file {name})\n"));
             }
             emit(&s, None)
+        }
+        ScenarioCommand::Params => {
+            let mut t = Table::new(&["section", "parameter", "unit", "range", "required", "meaning"]);
+            for p in PARAMS {
+                let section = match p.scope {
+                    Scope::World => "[world]",
+                    Scope::Line => "[lines.ID]",
+                    Scope::Region => "[regions.ID]",
+                    Scope::RegionLine => "[regions.ID.import_cap_chips] LINE",
+                };
+                t.row(vec![
+                    section.into(),
+                    p.name.into(),
+                    p.unit.into(),
+                    format!("{} .. {}", fmt_num(p.min), fmt_num(p.max)),
+                    if p.required { "yes" } else { "no" }.into(),
+                    p.description.into(),
+                ]);
+            }
+            emit(&t.render(), None)
         }
         ScenarioCommand::New { file } => {
             if file.exists() {

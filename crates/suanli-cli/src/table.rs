@@ -17,7 +17,7 @@ impl Table {
         self.rows.push(cells);
     }
 
-    /// Renders the table: first column left-aligned, the others right-aligned.
+    /// Renders the table: numeric columns right-aligned, text columns left-aligned.
     pub fn render(&self) -> String {
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
         for r in &self.rows {
@@ -25,13 +25,17 @@ impl Table {
                 *w = (*w).max(c.chars().count());
             }
         }
+        let numeric: Vec<bool> = (0..widths.len())
+            .map(|i| i > 0 && self.rows.iter().all(|r| r.get(i).is_none_or(|c| looks_numeric(c))))
+            .collect();
         let line = |cells: &[String]| {
             let mut s = String::new();
             for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
-                if i == 0 {
-                    s.push_str(&format!("{c:<w$}"));
+                let sep = if i == 0 { "" } else { "  " };
+                if numeric[i] {
+                    s.push_str(&format!("{sep}{c:>w$}"));
                 } else {
-                    s.push_str(&format!("  {c:>w$}"));
+                    s.push_str(&format!("{sep}{c:<w$}"));
                 }
             }
             s.trim_end().to_string() + "\n"
@@ -43,6 +47,11 @@ impl Table {
         }
         out
     }
+}
+
+/// Whether a cell reads as a number (digits, sign, decimal point, `%`, `*`, or `-` alone).
+fn looks_numeric(c: &str) -> bool {
+    c == "-" || (c.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-') && c.chars().all(|ch| ch.is_ascii_digit() || ".-+e%*".contains(ch)))
 }
 
 /// Formats a number with `digits` decimals.
