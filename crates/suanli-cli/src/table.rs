@@ -51,7 +51,9 @@ impl Table {
 
 /// Whether a cell reads as a number (digits, sign, decimal point, `%`, `*`, or `-` alone).
 fn looks_numeric(c: &str) -> bool {
-    c == "-" || (c.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-') && c.chars().all(|ch| ch.is_ascii_digit() || ".-+e%*".contains(ch)))
+    c == "-"
+        || (c.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-')
+            && c.chars().all(|ch| ch.is_ascii_digit() || ".-+e%*".contains(ch)))
 }
 
 /// Formats a number with `digits` decimals.

@@ -34,10 +34,16 @@ fn measure(name: &str, rounds: usize, batch: usize, mut f: impl FnMut()) {
 fn main() {
     let (electricity, fleets) = (ElectricityTable::builtin(), builtin_fleets());
     let data = DataSet { electricity: &electricity, fleets: &fleets };
-    let load = || resolve(builtin_scenario("baseline").unwrap(), &mut |_, _| Err("none".into()), data).unwrap();
+    let load =
+        || resolve(builtin_scenario("baseline").unwrap(), &mut |_, _| Err("none".into()), data).unwrap();
     let input = load().input;
     let region_years = (input.regions.len() + 1) * input.years();
-    println!("baseline: {} regions + World, {}..{} ({region_years} region-years)", input.regions.len(), input.first_year, input.last_year);
+    println!(
+        "baseline: {} regions + World, {}..{} ({region_years} region-years)",
+        input.regions.len(),
+        input.first_year,
+        input.last_year
+    );
     measure("simulate (one baseline run)", 50, 2000, || {
         black_box(simulate(black_box(&input)));
     });
