@@ -6,8 +6,10 @@
 //! G[r,t]      = reported, or G[r,t-1] * (1 + g[r,t])                          TWh
 //! S[r,t,k]    = t <= calibration: fleet back-cast from data
 //!               else: budget capex[r,t] / price[k,t], cheapest FLOP/s first,
-//!                     capped by import_cap[r,k,t] (k made elsewhere) and, pro rata
-//!                     across buyers, by production_cap[k,t]                   chips
+//!                     capped by import_cap[r,k,t] (k made elsewhere), by the power the
+//!                     grid can connect this year / (1 - max_unpowered_share) less what
+//!                     older chips draw, and, pro rata across buyers, by
+//!                     production_cap[k,t]                                     chips
 //! N[r,t,k,v]  = S[r,v,k] for t - life < v <= t                                 chips
 //! P_fleet     = sum N * tdp[k,v] * server_overhead * pue                       GW
 //! Pdc_cap     = t <= calibration: P_conv + P_fleet (history was powered)
@@ -18,7 +20,8 @@
 //! C_powered   = FLOP/s of the cohorts P_ai can run, most FLOP/s per watt first (= C_inst if phi = 1)
 //! C_eff       = C_powered * utilisation;  stranded = C_inst - C_powered
 //! E_dc        = phi * P_fleet * load_factor * 8.76 + P_conv * 8.76            TWh
-//! binding     = power if phi < 1, chips if caps cut purchases, else capital
+//! binding     = power if phi < 1 or power cut purchases, chips if supply caps cut
+//!               purchases, else capital
 //! ```
 //!
 //! Data-centre capacity follows demand: it is built when needed, as fast as the grid
@@ -77,12 +80,26 @@ pub fn simulate(input: &NationInput) -> Outcome {
     // Lines ordered by FLOP/s per dollar, best first, per year (same for every buyer).
     let mut order: Vec<usize> = (0..nl).collect();
     let mut budget = vec![0.0; nr];
-    let mut capped = vec![false; nr];
+    let mut chips_capped = vec![false; nr];
+    let mut power_capped = vec![false; nr];
+    let mut headroom_w = vec![0.0; nr];
     let mut demand = vec![0.0; nr];
     let mut cohorts: Vec<Cohort> = Vec::with_capacity(nl * life);
 
     for i in 0..ny {
         let year = input.first_year + i as i32;
+        for (r, region) in input.regions.iter().enumerate() {
+            let at = r * ny + i;
+            out.generation_twh[at] = if year <= region.last_reported_year {
+                region.generation_reported_twh.get(i).copied().unwrap_or(0.0)
+            } else {
+                out.generation_twh[at - 1] * (1.0 + region.generation_growth_per_year[i])
+            };
+            out.generation_projected[at] = year > region.last_reported_year;
+            chips_capped[r] = false;
+            power_capped[r] = false;
+            budget[r] = 0.0;
+        }
         if i <= cal_index {
             for (r, region) in input.regions.iter().enumerate() {
                 for (l, line) in input.lines.iter().enumerate() {
@@ -96,8 +113,6 @@ pub fn simulate(input: &NationInput) -> Outcome {
                     let new_h100e = (target_h100e - surviving_h100e).max(0.0);
                     shipped[ship(r, l, i)] = new_h100e * H100_FLOPS / line.flops_per_chip[i];
                 }
-                budget[r] = 0.0;
-                capped[r] = false;
             }
         } else {
             order.sort_by(|&a, &b| {
@@ -106,7 +121,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
             });
             for (r, region) in input.regions.iter().enumerate() {
                 budget[r] = region.capex_usd_bn[i] * 1e9;
-                capped[r] = false;
+                headroom_w[r] = power_headroom_w(input, &out, &shipped, r, i);
             }
             for &l in &order {
                 let line = &input.lines[l];
@@ -116,35 +131,34 @@ pub fn simulate(input: &NationInput) -> Outcome {
                     let wanted = budget[r] / price;
                     let cap =
                         if line.origin == Some(r) { f64::INFINITY } else { region.import_cap_chips[l][i] };
+                    let chip_w = line.tdp_w[i] * region.server_overhead[i] * region.pue[i];
+                    let powerable = headroom_w[r] / chip_w;
                     if cap < wanted * (1.0 - BIND_TOLERANCE) {
-                        capped[r] = true;
+                        chips_capped[r] = true;
                     }
-                    demand[r] = wanted.min(cap);
+                    if powerable < wanted.min(cap) * (1.0 - BIND_TOLERANCE) {
+                        power_capped[r] = true;
+                    }
+                    demand[r] = wanted.min(cap).min(powerable);
                     total_demand += demand[r];
                 }
                 let supply = line.production_cap_chips[i];
                 let scale = if total_demand > supply { supply / total_demand } else { 1.0 };
-                for r in 0..nr {
+                for (r, region) in input.regions.iter().enumerate() {
                     if scale < 1.0 && demand[r] > 0.0 {
-                        capped[r] = true;
+                        chips_capped[r] = true;
                     }
                     let bought = demand[r] * scale;
                     shipped[ship(r, l, i)] = bought;
                     budget[r] = (budget[r] - bought * price).max(0.0);
+                    headroom_w[r] -= bought * line.tdp_w[i] * region.server_overhead[i] * region.pue[i];
                 }
             }
         }
 
         for (r, region) in input.regions.iter().enumerate() {
             let at = r * ny + i;
-            // Generation.
-            let generation = if year <= region.last_reported_year {
-                region.generation_reported_twh.get(i).copied().unwrap_or(0.0)
-            } else {
-                out.generation_twh[at - 1] * (1.0 + region.generation_growth_per_year[i])
-            };
-            out.generation_twh[at] = generation;
-            out.generation_projected[at] = year > region.last_reported_year;
+            let generation = out.generation_twh[at];
 
             // Fleet, power and compute over surviving cohorts (line, vintage).
             let watts_per_tdp_w = region.server_overhead[i] * region.pue[i];
@@ -198,15 +212,15 @@ pub fn simulate(input: &NationInput) -> Outcome {
             out.accelerators[at] = chips;
             out.installed_flops[at] = flops;
             out.effective_flops[at] = powered_flops * region.utilisation[i];
-            out.stranded_flops[at] = flops - powered_flops;
+            out.stranded_flops[at] = (flops - powered_flops).max(0.0);
             out.shipped_flops[at] = new_flops;
             out.shipped_domestic_flops[at] = new_dom_flops;
             out.shipped_chips[at] = new_chips;
             out.shipped_domestic_chips[at] = new_dom_chips;
             let unspent = budget[r] > BIND_TOLERANCE * region.capex_usd_bn[i] * 1e9;
-            out.binding[at] = if phi < 1.0 - BIND_TOLERANCE {
+            out.binding[at] = if phi < 1.0 - BIND_TOLERANCE || (power_capped[r] && unspent) {
                 Binding::Power
-            } else if capped[r] && unspent {
+            } else if chips_capped[r] && unspent {
                 Binding::Chips
             } else {
                 Binding::Capital
@@ -215,6 +229,31 @@ pub fn simulate(input: &NationInput) -> Outcome {
         sum_world(&mut out, nr, i);
     }
     out
+}
+
+/// Power, in W, that region `r` can still give to chips bought in year `i`: the most AI
+/// power the grid can connect this year, allowing `max_unpowered_share` of the fleet to
+/// wait for power, less what the surviving older chips draw.
+fn power_headroom_w(input: &NationInput, out: &Outcome, shipped: &[f64], r: usize, i: usize) -> f64 {
+    let region = &input.regions[r];
+    let unpowered = region.max_unpowered_share[i];
+    if unpowered >= 1.0 {
+        return f64::INFINITY;
+    }
+    let (ny, nl) = (input.years(), input.lines.len());
+    let at = r * ny + i;
+    let share_cap_gw = region.dc_share_max[i] * out.generation_twh[at] / TWH_PER_GW_YEAR;
+    let capacity_gw = (out.dc_power_gw[at - 1] + region.interconnect_gw_per_year[i]).min(share_cap_gw);
+    let ai_w = (capacity_gw - region.conventional_dc_gw[i]).max(0.0) * 1e9;
+    let life = input.accelerator_life_years.max(1) as usize;
+    let watts_per_tdp_w = region.server_overhead[i] * region.pue[i];
+    let mut old_w = 0.0;
+    for (l, line) in input.lines.iter().enumerate() {
+        for v in (i + 1).saturating_sub(life)..i {
+            old_w += shipped[(r * nl + l) * ny + v] * line.tdp_w[v] * watts_per_tdp_w;
+        }
+    }
+    (ai_w / (1.0 - unpowered) - old_w).max(0.0)
 }
 
 /// Chips of one line and vintage in one region: their FLOP/s and all-in power.

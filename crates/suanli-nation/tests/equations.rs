@@ -84,6 +84,24 @@ fn power_limits_compute_and_strands_the_rest() {
 }
 
 #[test]
+fn buyers_stop_buying_chips_they_cannot_power() {
+    let mut input = tiny();
+    input.regions[0].interconnect_gw_per_year = flat(0.5);
+    input.regions[0].max_unpowered_share = flat(0.2);
+    let out = simulate(&input);
+    let i = out.at(0, 2023);
+    // The grid can connect 1.502 GW, 0.502 GW of it for AI. Buyers allow chips drawing
+    // 0.502 / (1 - 0.2) GW in all, less what the surviving 2021 and 2022 vintages draw
+    // (250 + 500 H100 at 2 kW each). Each new chip needs 2 kW.
+    let old_w = 750.0 * 2000.0;
+    let expected_chips = (0.502e9 / 0.8 - old_w) / 2000.0;
+    assert!(close(out.shipped_chips[i], expected_chips, 1e-9), "{}", out.shipped_chips[i]);
+    assert!(close(out.powered_fraction[i], 0.8, 1e-9), "{}", out.powered_fraction[i]);
+    assert_eq!(out.binding[i], Binding::Power);
+    assert!(out.spent_usd_bn[i] < 10.0);
+}
+
+#[test]
 fn share_of_generation_caps_data_centre_power() {
     let mut input = tiny();
     input.regions[0].dc_share_max = flat(0.001);

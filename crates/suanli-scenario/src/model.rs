@@ -82,6 +82,9 @@ pub struct RegionInput {
     pub load_factor: Vec<f64>,
     /// Share of peak FLOP/s turned into useful work (0..1).
     pub utilisation: Vec<f64>,
+    /// Largest share of the fleet's power demand that buyers let wait for power; they buy
+    /// no chips beyond it (1: buy regardless of power).
+    pub max_unpowered_share: Vec<f64>,
     /// Spending on AI accelerators, billion USD (2024) per year.
     pub capex_usd_bn: Vec<f64>,
     /// Import cap per line, chips per year (index = line; `f64::INFINITY`: no cap).

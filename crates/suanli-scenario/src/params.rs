@@ -62,6 +62,7 @@ pub const PARAMS: &[ParamDef] = &[
     p("server_overhead", "1", Scope::Region, 1.0, 5.0, true, "server power per accelerator TDP (CPU, memory, network)"),
     p("load_factor", "1", Scope::Region, 0.0, 1.0, true, "average draw of AI servers as a share of their all-in peak power"),
     p("utilisation", "1", Scope::Region, 0.0, 1.0, true, "share of peak FLOP/s turned into useful work"),
+    p("max_unpowered_share", "1", Scope::Region, 0.0, 1.0, true, "largest share of the fleet's power demand that buyers let wait for grid power; no chips are bought beyond it (1: buy regardless)"),
     p("capex_usd_bn", "USD bn/yr", Scope::Region, 0.0, 1e6, true, "spending on AI accelerators, billion 2024 US dollars per year"),
     p("import_cap_chips", "chips/yr", Scope::RegionLine, 0.0, f64::INFINITY, false, "largest yearly purchase of a chip line made outside the region (export controls); by default unlimited"),
 ];

@@ -304,6 +304,7 @@ impl Resolver<'_> {
                 server_overhead: get("server_overhead", &mut self),
                 load_factor: get("load_factor", &mut self),
                 utilisation: get("utilisation", &mut self),
+                max_unpowered_share: get("max_unpowered_share", &mut self),
                 capex_usd_bn: get("capex_usd_bn", &mut self),
                 import_cap_chips: Vec::new(),
                 calibration_fleet_h100e: lines

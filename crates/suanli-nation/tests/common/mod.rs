@@ -41,6 +41,7 @@ pub fn tiny() -> NationInput {
         server_overhead: flat(1.6),
         load_factor: flat(0.5),
         utilisation: flat(0.5),
+        max_unpowered_share: flat(1.0),
         capex_usd_bn: flat(10.0),
         import_cap_chips: vec![flat(f64::INFINITY), flat(f64::INFINITY)],
         calibration_fleet_h100e: vec![fleet_a, fleet_b],
