@@ -1,0 +1,268 @@
+//! The site linear program, assembled as a sparse matrix for Clarabel.
+//!
+//! ```text
+//! min  sum_k capex_k * Cap_k + sum_t (mc_gas g_t + price_t m_t + voll u_t - value x_t)
+//! s.t. 0 <= r_t := L_t + x_t - g_t - m_t + c_t - eta d_t - u_t <= cf_s,t S + cf_w,t W   (balance)
+//!      e_t = e_{t-1} + eta c_t - d_t,  e_{-1} = e_{T-1}                                (storage, cyclic)
+//!      0 <= g_t <= G;  0 <= m_t <= M;  0 <= c_t <= P;  0 <= eta d_t <= P;  0 <= e_t <= E
+//!      min_share K <= x_t <= K;  sum_t x_t >= quota;  u_t >= 0, sum_t u_t <= share sum_t L_t
+//! ```
+//! Symbols: S, W, G, P, E, K capacities of solar, wind, gas, battery power, battery energy
+//! and training IT (MW, MWh); r renewable output (solar + wind, implicit: curtailment is
+//! what the capacity factors allow beyond r); g gas, m grid import, c charge, d discharge
+//! (energy taken from the store), e state of charge, x training load, u unserved firm load;
+//! eta = sqrt(round-trip efficiency). Where no renewable can produce in an hour the
+//! balance is an equality (an inequality pair with no interior would slow the solver).
+//!
+//! Units inside the LP are GW, GWh and billions of money so that coefficients sit near one:
+//! interior-point accuracy depends on it (see the reference problem's notes).
+
+use clarabel::algebra::CscMatrix;
+use clarabel::solver::SupportedConeT;
+
+use crate::input::SiteInput;
+
+/// MW to LP power units (GW).
+pub const POWER_SCALE: f64 = 1e-3;
+/// Money to LP money units (billions).
+pub const MONEY_SCALE: f64 = 1e-9;
+
+/// Where each variable sits in the column vector.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Number of hours.
+    pub hours: usize,
+    /// Capacity columns.
+    pub solar: Option<usize>,
+    pub wind: Option<usize>,
+    pub gas: Option<usize>,
+    pub battery_power: Option<usize>,
+    pub battery_energy: Option<usize>,
+    pub training: Option<usize>,
+    /// First column of each hourly block (hour t is `start + t`).
+    pub gas_t: Option<usize>,
+    pub grid_t: Option<usize>,
+    pub charge_t: Option<usize>,
+    pub discharge_t: Option<usize>,
+    pub soc_t: Option<usize>,
+    pub training_t: Option<usize>,
+    pub unserved_t: Option<usize>,
+    /// Number of columns.
+    pub columns: usize,
+}
+
+/// The assembled problem: minimise `q'x` subject to `A x + s = b`, `s` in `cones`.
+pub struct Lp {
+    pub layout: Layout,
+    pub q: Vec<f64>,
+    pub a: CscMatrix<f64>,
+    pub b: Vec<f64>,
+    pub cones: Vec<SupportedConeT<f64>>,
+}
+
+/// Rows of one kind (equalities or inequalities) as triplets.
+#[derive(Default)]
+struct Rows {
+    triplets: Vec<(usize, usize, f64)>,
+    b: Vec<f64>,
+}
+
+impl Rows {
+    /// Adds the row `sum coef * x[col] (=|<=) rhs`.
+    fn push(&mut self, terms: &[(usize, f64)], rhs: f64) {
+        let row = self.b.len();
+        self.triplets.extend(terms.iter().filter(|(_, v)| *v != 0.0).map(|&(c, v)| (row, c, v)));
+        self.b.push(rhs);
+    }
+}
+
+fn alloc(next: &mut usize, n: usize, present: bool) -> Option<usize> {
+    present.then(|| {
+        let at = *next;
+        *next += n;
+        at
+    })
+}
+
+/// Builds the LP of a site.
+pub fn build(site: &SiteInput) -> Lp {
+    let t_n = site.hours();
+    let mut n = 0;
+    let training = site.training.as_ref();
+    let mut l = Layout {
+        hours: t_n,
+        solar: alloc(&mut n, 1, site.solar.is_some()),
+        wind: alloc(&mut n, 1, site.wind.is_some()),
+        gas: alloc(&mut n, 1, site.gas.is_some()),
+        battery_power: alloc(&mut n, 1, site.battery.is_some()),
+        battery_energy: alloc(&mut n, 1, site.battery.is_some()),
+        training: alloc(&mut n, 1, training.is_some()),
+        ..Layout::default()
+    };
+    l.gas_t = alloc(&mut n, t_n, site.gas.is_some());
+    l.grid_t = alloc(&mut n, t_n, site.grid.is_some());
+    l.charge_t = alloc(&mut n, t_n, site.battery.is_some());
+    l.discharge_t = alloc(&mut n, t_n, site.battery.is_some());
+    l.soc_t = alloc(&mut n, t_n, site.battery.is_some());
+    l.training_t = alloc(&mut n, t_n, training.is_some());
+    l.unserved_t = alloc(&mut n, t_n, site.reliability.is_some());
+    l.columns = n;
+
+    let per_gw = MONEY_SCALE / POWER_SCALE; // money per MW -> LP money per GW
+    let mut q = vec![0.0; n];
+    let cap_cost = |col: Option<usize>, cost: f64, q: &mut Vec<f64>| {
+        if let Some(c) = col {
+            q[c] = cost * per_gw;
+        }
+    };
+    cap_cost(l.solar, site.solar.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year), &mut q);
+    cap_cost(l.wind, site.wind.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year), &mut q);
+    cap_cost(l.gas, site.gas.as_ref().map_or(0.0, |g| g.capital_cost_per_mw_year), &mut q);
+    if let Some(b) = &site.battery {
+        cap_cost(l.battery_power, b.power_cost_per_mw_year, &mut q);
+        cap_cost(l.battery_energy, b.energy_cost_per_mwh_year, &mut q);
+    }
+    cap_cost(l.training, training.map_or(0.0, |t| t.it_capacity_cost_per_mw_year), &mut q);
+    for t in 0..t_n {
+        if let (Some(g), Some(gas)) = (l.gas_t, &site.gas) {
+            q[g + t] = gas.marginal_cost_per_mwh * per_gw;
+        }
+        if let (Some(m), Some(grid)) = (l.grid_t, &site.grid) {
+            q[m + t] = grid.price_per_mwh[t] * per_gw;
+        }
+        if let (Some(x), Some(tr)) = (l.training_t, training) {
+            q[x + t] = -tr.value_per_mwh * per_gw;
+        }
+        if let (Some(u), Some(rel)) = (l.unserved_t, &site.reliability) {
+            let voll = rel.value_of_lost_load_per_mwh;
+            q[u + t] = if voll.is_finite() { voll * per_gw } else { 0.0 };
+        }
+    }
+
+    let eta = site.battery.as_ref().map_or(1.0, |b| b.round_trip_efficiency.sqrt());
+    let mut eq = Rows::default();
+    let mut le = Rows::default();
+    let mut terms: Vec<(usize, f64)> = Vec::with_capacity(16);
+    for t in 0..t_n {
+        let load = site.firm_load_mw[t] * POWER_SCALE;
+        // Terms of -r_t without the load: -x + g + m - c + eta d + u.
+        terms.clear();
+        if let Some(x) = l.training_t {
+            terms.push((x + t, -1.0));
+        }
+        if let Some(g) = l.gas_t {
+            terms.push((g + t, 1.0));
+        }
+        if let Some(m) = l.grid_t {
+            terms.push((m + t, 1.0));
+        }
+        if let (Some(c), Some(d)) = (l.charge_t, l.discharge_t) {
+            terms.push((c + t, -1.0));
+            terms.push((d + t, eta));
+        }
+        if let Some(u) = l.unserved_t {
+            terms.push((u + t, 1.0));
+        }
+        let cf_s = l.solar.map_or(0.0, |_| site.solar_cf[t]);
+        let cf_w = l.wind.map_or(0.0, |_| site.wind_cf[t]);
+        if cf_s + cf_w > 0.0 {
+            le.push(&terms, load); // r_t >= 0
+            let mut upper: Vec<(usize, f64)> = terms.iter().map(|&(c, v)| (c, -v)).collect();
+            if let Some(s) = l.solar {
+                upper.push((s, -cf_s));
+            }
+            if let Some(w) = l.wind {
+                upper.push((w, -cf_w));
+            }
+            le.push(&upper, -load); // r_t <= cf_s S + cf_w W
+        } else {
+            eq.push(&terms, load); // r_t = 0
+        }
+
+        if let (Some(g), Some(cap)) = (l.gas_t, l.gas) {
+            le.push(&[(g + t, 1.0), (cap, -1.0)], 0.0);
+            le.push(&[(g + t, -1.0)], 0.0);
+        }
+        if let (Some(m), Some(grid)) = (l.grid_t, &site.grid) {
+            if grid.connection_mw.is_finite() {
+                le.push(&[(m + t, 1.0)], grid.connection_mw * POWER_SCALE);
+            }
+            le.push(&[(m + t, -1.0)], 0.0);
+        }
+        if let (Some(c), Some(d), Some(e), Some(p), Some(cap_e)) =
+            (l.charge_t, l.discharge_t, l.soc_t, l.battery_power, l.battery_energy)
+        {
+            le.push(&[(c + t, 1.0), (p, -1.0)], 0.0);
+            le.push(&[(c + t, -1.0)], 0.0);
+            le.push(&[(d + t, eta), (p, -1.0)], 0.0);
+            le.push(&[(d + t, -1.0)], 0.0);
+            le.push(&[(e + t, 1.0), (cap_e, -1.0)], 0.0);
+            le.push(&[(e + t, -1.0)], 0.0);
+            let prev = if t == 0 { t_n - 1 } else { t - 1 };
+            eq.push(&[(e + t, 1.0), (e + prev, -1.0), (c + t, -eta), (d + t, 1.0)], 0.0);
+        }
+        if let (Some(x), Some(k), Some(tr)) = (l.training_t, l.training, training) {
+            le.push(&[(x + t, 1.0), (k, -1.0)], 0.0);
+            le.push(&[(x + t, -1.0), (k, tr.min_load_share)], 0.0);
+        }
+        if let Some(u) = l.unserved_t {
+            le.push(&[(u + t, -1.0)], 0.0);
+        }
+    }
+    // Capacities are non-negative and bounded where a maximum is given.
+    let maxima = [
+        (l.solar, site.solar.as_ref().map_or(f64::INFINITY, |s| s.max_mw)),
+        (l.wind, site.wind.as_ref().map_or(f64::INFINITY, |s| s.max_mw)),
+        (l.gas, f64::INFINITY),
+        (l.battery_power, f64::INFINITY),
+        (l.battery_energy, f64::INFINITY),
+        (l.training, training.map_or(f64::INFINITY, |t| t.max_mw)),
+    ];
+    for (col, max) in maxima {
+        if let Some(c) = col {
+            le.push(&[(c, -1.0)], 0.0);
+            if max.is_finite() {
+                le.push(&[(c, 1.0)], max * POWER_SCALE);
+            }
+        }
+    }
+    if let (Some(x), Some(tr)) = (l.training_t, training) {
+        if tr.energy_quota_mwh > 0.0 {
+            let all: Vec<(usize, f64)> = (0..t_n).map(|t| (x + t, -1.0)).collect();
+            le.push(&all, -tr.energy_quota_mwh * POWER_SCALE);
+        }
+    }
+    if let (Some(u), Some(rel)) = (l.unserved_t, &site.reliability) {
+        let firm: f64 = site.firm_load_mw.iter().sum();
+        let all: Vec<(usize, f64)> = (0..t_n).map(|t| (u + t, 1.0)).collect();
+        le.push(&all, rel.max_unserved_share * firm * POWER_SCALE);
+    }
+
+    let (n_eq, n_le) = (eq.b.len(), le.b.len());
+    let mut triplets = eq.triplets;
+    triplets.extend(le.triplets.into_iter().map(|(r, c, v)| (r + n_eq, c, v)));
+    let mut b = eq.b;
+    b.extend(le.b);
+    let a = csc(n_eq + n_le, n, triplets);
+    let mut cones = Vec::new();
+    if n_eq > 0 {
+        cones.push(SupportedConeT::ZeroConeT(n_eq));
+    }
+    cones.push(SupportedConeT::NonnegativeConeT(n_le));
+    Lp { layout: l, q, a, b, cones }
+}
+
+/// Compressed sparse columns from triplets (no duplicates expected).
+fn csc(m: usize, n: usize, mut triplets: Vec<(usize, usize, f64)>) -> CscMatrix<f64> {
+    triplets.sort_unstable_by_key(|&(r, c, _)| (c, r));
+    let mut colptr = vec![0usize; n + 1];
+    for &(_, c, _) in &triplets {
+        colptr[c + 1] += 1;
+    }
+    for c in 0..n {
+        colptr[c + 1] += colptr[c];
+    }
+    let rowval = triplets.iter().map(|t| t.0).collect();
+    let nzval = triplets.iter().map(|t| t.2).collect();
+    CscMatrix::new(m, n, colptr, rowval, nzval)
+}

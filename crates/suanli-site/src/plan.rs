@@ -1,0 +1,316 @@
+//! Solving the site LP and reading the plan back in MW, MWh and money per year, with an
+//! independent check of every hour's energy balance before anything is reported.
+
+use std::time::Instant;
+
+use clarabel::algebra::CscMatrix;
+use clarabel::solver::{DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus};
+use serde::Serialize;
+
+use crate::input::SiteInput;
+use crate::lp::{build, Layout, MONEY_SCALE, POWER_SCALE};
+
+/// Solver settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Relative and absolute duality-gap and feasibility tolerance of the interior-point
+    /// method, in LP units. By default 1e-10, which gives objectives within ~1e-9 of a
+    /// simplex solution on the reference problems.
+    pub tolerance: f64,
+    /// Iteration limit. By default 400.
+    pub max_iterations: u32,
+    /// Largest hourly energy-balance violation accepted in the returned dispatch, MW. By
+    /// default 1e-3.
+    pub balance_tolerance_mw: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { tolerance: 1e-10, max_iterations: 400, balance_tolerance_mw: 1e-3 }
+    }
+}
+
+/// Why a site could not be planned.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SiteError {
+    /// The input is inconsistent (lengths, ranges).
+    #[error("invalid site input: {0}")]
+    Input(String),
+    /// No plan can meet a requirement; the message says which.
+    #[error("infeasible: {0}")]
+    Infeasible(String),
+    /// The solver stopped without an optimal solution.
+    #[error("the solver stopped with status {status} after {iterations} iterations: {hint}")]
+    NotSolved {
+        /// Solver status.
+        status: String,
+        /// Iterations run.
+        iterations: u32,
+        /// What to try.
+        hint: String,
+    },
+    /// The solution failed an independent check.
+    #[error("the solution fails its check: {0}")]
+    Check(String),
+}
+
+/// Capacities built.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Capacities {
+    /// Solar PV, MW.
+    pub solar_mw: f64,
+    /// Onshore wind, MW.
+    pub wind_mw: f64,
+    /// Gas turbines, MW.
+    pub gas_mw: f64,
+    /// Battery power, MW.
+    pub battery_mw: f64,
+    /// Battery energy, MWh.
+    pub battery_mwh: f64,
+    /// Training IT capacity (facility MW).
+    pub training_mw: f64,
+}
+
+/// Annual cost by item, money per year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostBreakdown {
+    /// Solar capacity.
+    pub solar: f64,
+    /// Wind capacity.
+    pub wind: f64,
+    /// Gas capacity.
+    pub gas_capacity: f64,
+    /// Gas fuel and variable cost.
+    pub gas_fuel: f64,
+    /// Battery power and energy capacity.
+    pub battery: f64,
+    /// Grid imports.
+    pub grid: f64,
+    /// Training IT capacity (accelerators).
+    pub training_capacity: f64,
+    /// Penalty for unserved firm load.
+    pub unserved: f64,
+    /// Value of training energy (negative cost).
+    pub training_value: f64,
+}
+
+/// Flexible training load results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingSummary {
+    /// Training energy delivered, MWh per year.
+    pub energy_mwh: f64,
+    /// Delivered energy / (capacity x hours).
+    pub utilisation: f64,
+    /// Hours at full training capacity.
+    pub hours_at_full_compute: usize,
+    /// H100-equivalent hours delivered per year.
+    pub h100_hours: f64,
+    /// Cost per delivered H100-hour (training capacity plus its energy at the site's
+    /// average cost of supply), money.
+    pub cost_per_h100_hour: f64,
+    /// Cost per PFLOP-day of dense 16-bit compute (one H100 = 0.9894 PFLOP/s), money.
+    pub cost_per_pflop_day: f64,
+}
+
+/// What the solver did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SolverReport {
+    /// Solver name.
+    pub name: &'static str,
+    /// Final status.
+    pub status: String,
+    /// Interior-point iterations.
+    pub iterations: u32,
+    /// Time to build the LP, s.
+    pub build_time_s: f64,
+    /// Solver time, s.
+    pub solve_time_s: f64,
+    /// Primal objective, money per year.
+    pub primal_objective: f64,
+    /// Dual objective (a lower bound), money per year.
+    pub dual_objective: f64,
+    /// LP size.
+    pub variables: usize,
+    /// LP size.
+    pub constraints: usize,
+    /// Largest hourly energy-balance violation in the returned dispatch, MW.
+    pub max_balance_violation_mw: f64,
+}
+
+/// Hourly dispatch, MW (state of charge in MWh).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dispatch {
+    /// Solar output used.
+    pub solar_mw: Vec<f64>,
+    /// Wind output used.
+    pub wind_mw: Vec<f64>,
+    /// Renewable output available but not used.
+    pub curtailed_mw: Vec<f64>,
+    /// Gas output.
+    pub gas_mw: Vec<f64>,
+    /// Grid import.
+    pub grid_mw: Vec<f64>,
+    /// Battery charging (from the bus).
+    pub charge_mw: Vec<f64>,
+    /// Battery discharging (to the bus, after losses).
+    pub discharge_mw: Vec<f64>,
+    /// Battery state of charge at the end of the hour, MWh.
+    pub soc_mwh: Vec<f64>,
+    /// Firm load served.
+    pub firm_mw: Vec<f64>,
+    /// Training load.
+    pub training_mw: Vec<f64>,
+    /// Unserved firm load.
+    pub unserved_mw: Vec<f64>,
+}
+
+/// A least-cost plan for a site.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SitePlan {
+    /// Site name.
+    pub name: String,
+    /// Total annual cost, money per year (the LP objective).
+    pub objective_per_year: f64,
+    /// Capacities built.
+    pub capacities: Capacities,
+    /// Annual cost by item.
+    pub cost_breakdown: CostBreakdown,
+    /// Cost of supply per MWh delivered to loads (firm and training), excluding training
+    /// capacity and training value.
+    pub lcoe_per_mwh: f64,
+    /// Share of delivered energy from gas.
+    pub gas_share: f64,
+    /// Share of delivered energy from the grid.
+    pub grid_share: f64,
+    /// Curtailed renewable energy as a share of available renewable energy.
+    pub curtailment_share: f64,
+    /// Emissions, t CO2 per year (gas and grid).
+    pub emissions_t_per_year: f64,
+    /// Firm energy not served, MWh per year.
+    pub unserved_mwh: f64,
+    /// Training results, when there is a training load.
+    pub training: Option<TrainingSummary>,
+    /// What the solver did.
+    pub solver: SolverReport,
+    /// Hourly dispatch.
+    #[serde(skip)]
+    pub dispatch: Dispatch,
+}
+
+/// Plans a site: builds the LP, solves it and checks the result.
+pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError> {
+    crate::check::validate(site)?;
+    crate::check::feasibility(site)?;
+    let t0 = Instant::now();
+    let lp = build(site);
+    let build_time_s = t0.elapsed().as_secs_f64();
+    let p = CscMatrix::<f64>::zeros((lp.layout.columns, lp.layout.columns));
+    let tol = settings.tolerance;
+    let solver_settings = DefaultSettingsBuilder::default()
+        .verbose(false)
+        .max_iter(settings.max_iterations)
+        .tol_gap_abs(tol)
+        .tol_gap_rel(tol)
+        .tol_feas(tol)
+        .tol_ktratio(tol.sqrt())
+        .build()
+        .map_err(|e| SiteError::Input(format!("bad solver settings: {e:?}")))?;
+    let mut solver = DefaultSolver::new(&p, &lp.q, &lp.a, &lp.b, &lp.cones, solver_settings)
+        .map_err(|e| SiteError::Input(format!("the solver rejected the problem: {e:?}")))?;
+    let t1 = Instant::now();
+    solver.solve();
+    let solve_time_s = t1.elapsed().as_secs_f64();
+    let sol = &solver.solution;
+    match sol.status {
+        SolverStatus::Solved => {}
+        SolverStatus::PrimalInfeasible | SolverStatus::AlmostPrimalInfeasible => {
+            return Err(SiteError::Infeasible(
+                "no combination of the allowed technologies meets every requirement (the pre-checks found no single hour or quota to blame)".into(),
+            ));
+        }
+        SolverStatus::DualInfeasible | SolverStatus::AlmostDualInfeasible => {
+            return Err(SiteError::Infeasible(
+                "the problem is unbounded: a training value per MWh above the cost of supply with no capacity limit makes more training always pay; set training max_mw or lower value_per_mwh".into(),
+            ));
+        }
+        other => {
+            return Err(SiteError::NotSolved {
+                status: format!("{other:?}"),
+                iterations: sol.iterations,
+                hint: "try a looser tolerance or check for extreme costs".into(),
+            })
+        }
+    }
+    let x = &sol.x;
+    let l = &lp.layout;
+    let dispatch = read_dispatch(site, l, x);
+    let violation = crate::check::balance_violation_mw(site, &dispatch);
+    if violation > settings.balance_tolerance_mw {
+        return Err(SiteError::Check(format!(
+            "the hourly energy balance is off by up to {violation:.3e} MW (tolerance {:.1e} MW)",
+            settings.balance_tolerance_mw
+        )));
+    }
+    let cap = |c: Option<usize>| c.map_or(0.0, |c| (x[c] / POWER_SCALE).max(0.0));
+    let capacities = Capacities {
+        solar_mw: cap(l.solar),
+        wind_mw: cap(l.wind),
+        gas_mw: cap(l.gas),
+        battery_mw: cap(l.battery_power),
+        battery_mwh: cap(l.battery_energy),
+        training_mw: cap(l.training),
+    };
+    let report = SolverReport {
+        name: "clarabel",
+        status: format!("{:?}", sol.status),
+        iterations: sol.iterations,
+        build_time_s,
+        solve_time_s,
+        primal_objective: sol.obj_val / MONEY_SCALE,
+        dual_objective: sol.obj_val_dual / MONEY_SCALE,
+        variables: l.columns,
+        constraints: lp.b.len(),
+        max_balance_violation_mw: violation,
+    };
+    Ok(crate::report::summarise(site, capacities, dispatch, report))
+}
+
+/// Reads the hourly dispatch in MW from the LP solution.
+fn read_dispatch(site: &SiteInput, l: &Layout, x: &[f64]) -> Dispatch {
+    let t_n = l.hours;
+    let series = |col: Option<usize>| -> Vec<f64> {
+        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / POWER_SCALE).collect())
+    };
+    let eta = site.battery.as_ref().map_or(1.0, |b| b.round_trip_efficiency.sqrt());
+    let (gas, grid, charge) = (series(l.gas_t), series(l.grid_t), series(l.charge_t));
+    let discharge: Vec<f64> = series(l.discharge_t).iter().map(|d| d * eta).collect();
+    let (soc, training, unserved) = (series(l.soc_t), series(l.training_t), series(l.unserved_t));
+    let solar_cap = l.solar.map_or(0.0, |c| x[c] / POWER_SCALE);
+    let wind_cap = l.wind.map_or(0.0, |c| x[c] / POWER_SCALE);
+    let mut d = Dispatch {
+        gas_mw: gas,
+        grid_mw: grid,
+        charge_mw: charge,
+        discharge_mw: discharge,
+        soc_mwh: soc,
+        training_mw: training,
+        unserved_mw: unserved,
+        ..Dispatch::default()
+    };
+    for t in 0..t_n {
+        let firm = site.firm_load_mw[t] - d.unserved_mw[t];
+        let renewable =
+            firm + d.training_mw[t] + d.charge_mw[t] - d.gas_mw[t] - d.grid_mw[t] - d.discharge_mw[t];
+        let (avail_s, avail_w) = (site.solar_cf[t] * solar_cap, site.wind_cf[t] * wind_cap);
+        let avail = avail_s + avail_w;
+        // Solar and wind both cost nothing to run: split the output in proportion to what
+        // each could give.
+        let used = renewable.clamp(0.0, avail);
+        let solar = if avail > 0.0 { used * avail_s / avail } else { 0.0 };
+        d.solar_mw.push(solar);
+        d.wind_mw.push(used - solar);
+        d.curtailed_mw.push(avail - used);
+        d.firm_mw.push(firm);
+    }
+    d
+}
