@@ -12,6 +12,8 @@ mod load;
 mod output;
 mod race;
 mod scenario_cmd;
+mod site_cmd;
+mod site_file;
 mod table;
 
 use std::path::PathBuf;
@@ -81,6 +83,16 @@ enum Command {
         #[command(subcommand)]
         command: scenario_cmd::ScenarioCommand,
     },
+    /// Plan the power supply of an AI campus (hourly least-cost LP).
+    Site {
+        #[command(subcommand)]
+        command: site_cmd::SiteCommand,
+    },
+    /// Hourly capacity-factor profiles: write synthetic ones.
+    Profiles {
+        #[command(subcommand)]
+        command: site_cmd::ProfilesCommand,
+    },
     /// Built-in data: sources and attribution, and refreshing the electricity table.
     Data {
         #[command(subcommand)]
@@ -98,6 +110,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Scenario { command } => scenario_cmd::run(command),
         Command::Data { command } => data_cmd::run(command),
+        Command::Site { command } => site_cmd::run(command),
+        Command::Profiles { command } => site_cmd::run_profiles(command),
     }
 }
 

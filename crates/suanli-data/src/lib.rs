@@ -22,6 +22,7 @@ pub mod electricity;
 pub mod error;
 pub mod fleets;
 pub mod owid;
+pub mod profiles;
 pub mod regions;
 pub mod sources;
 

@@ -14,18 +14,43 @@
 //! eta = sqrt(round-trip efficiency). Where no renewable can produce in an hour the
 //! balance is an equality (an inequality pair with no interior would slow the solver).
 //!
-//! Units inside the LP are GW, GWh and billions of money so that coefficients sit near one:
-//! interior-point accuracy depends on it (see the reference problem's notes).
+//! Units inside the LP are chosen so that coefficients sit near one, since interior-point
+//! accuracy depends on it (see the reference problem's notes): power in units of the peak
+//! firm load (GW for a 1 GW campus), money in units that make the largest annual capacity
+//! cost per power unit equal to one.
 
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::SupportedConeT;
 
 use crate::input::SiteInput;
 
-/// MW to LP power units (GW).
-pub const POWER_SCALE: f64 = 1e-3;
-/// Money to LP money units (billions).
-pub const MONEY_SCALE: f64 = 1e-9;
+/// Scale factors from MW and money to LP units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    /// LP power units per MW.
+    pub power: f64,
+    /// LP money units per unit of money.
+    pub money: f64,
+}
+
+impl Scale {
+    /// Scales for a site: the peak load becomes 1 and the largest capacity cost 1.
+    pub fn of(site: &SiteInput) -> Self {
+        let peak = site.firm_load_mw.iter().copied().fold(0.0, f64::max);
+        let peak = peak.max(site.training.as_ref().map_or(0.0, |t| t.energy_quota_mwh / site.hours() as f64));
+        let power = if peak > 0.0 { 1.0 / peak } else { 1.0 };
+        let costs = [
+            site.solar.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year),
+            site.wind.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year),
+            site.gas.as_ref().map_or(0.0, |g| g.capital_cost_per_mw_year),
+            site.battery.as_ref().map_or(0.0, |b| b.power_cost_per_mw_year.max(b.energy_cost_per_mwh_year)),
+            site.training.as_ref().map_or(0.0, |t| t.it_capacity_cost_per_mw_year),
+        ];
+        let largest = costs.into_iter().fold(0.0, f64::max);
+        let money = if largest > 0.0 { power / largest } else { power * 1e-6 };
+        Scale { power, money }
+    }
+}
 
 /// Where each variable sits in the column vector.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +79,7 @@ pub struct Layout {
 /// The assembled problem: minimise `q'x` subject to `A x + s = b`, `s` in `cones`.
 pub struct Lp {
     pub layout: Layout,
+    pub scale: Scale,
     pub q: Vec<f64>,
     pub a: CscMatrix<f64>,
     pub b: Vec<f64>,
@@ -86,6 +112,8 @@ fn alloc(next: &mut usize, n: usize, present: bool) -> Option<usize> {
 
 /// Builds the LP of a site.
 pub fn build(site: &SiteInput) -> Lp {
+    let scale = Scale::of(site);
+    let (power_scale, money_scale) = (scale.power, scale.money);
     let t_n = site.hours();
     let mut n = 0;
     let training = site.training.as_ref();
@@ -108,7 +136,7 @@ pub fn build(site: &SiteInput) -> Lp {
     l.unserved_t = alloc(&mut n, t_n, site.reliability.is_some());
     l.columns = n;
 
-    let per_gw = MONEY_SCALE / POWER_SCALE; // money per MW -> LP money per GW
+    let per_gw = money_scale / power_scale; // money per MW -> LP money per LP power unit
     let mut q = vec![0.0; n];
     let cap_cost = |col: Option<usize>, cost: f64, q: &mut Vec<f64>| {
         if let Some(c) = col {
@@ -144,7 +172,7 @@ pub fn build(site: &SiteInput) -> Lp {
     let mut le = Rows::default();
     let mut terms: Vec<(usize, f64)> = Vec::with_capacity(16);
     for t in 0..t_n {
-        let load = site.firm_load_mw[t] * POWER_SCALE;
+        let load = site.firm_load_mw[t] * power_scale;
         // Terms of -r_t without the load: -x + g + m - c + eta d + u.
         terms.clear();
         if let Some(x) = l.training_t {
@@ -185,7 +213,7 @@ pub fn build(site: &SiteInput) -> Lp {
         }
         if let (Some(m), Some(grid)) = (l.grid_t, &site.grid) {
             if grid.connection_mw.is_finite() {
-                le.push(&[(m + t, 1.0)], grid.connection_mw * POWER_SCALE);
+                le.push(&[(m + t, 1.0)], grid.connection_mw * power_scale);
             }
             le.push(&[(m + t, -1.0)], 0.0);
         }
@@ -222,20 +250,20 @@ pub fn build(site: &SiteInput) -> Lp {
         if let Some(c) = col {
             le.push(&[(c, -1.0)], 0.0);
             if max.is_finite() {
-                le.push(&[(c, 1.0)], max * POWER_SCALE);
+                le.push(&[(c, 1.0)], max * power_scale);
             }
         }
     }
     if let (Some(x), Some(tr)) = (l.training_t, training) {
         if tr.energy_quota_mwh > 0.0 {
             let all: Vec<(usize, f64)> = (0..t_n).map(|t| (x + t, -1.0)).collect();
-            le.push(&all, -tr.energy_quota_mwh * POWER_SCALE);
+            le.push(&all, -tr.energy_quota_mwh * power_scale);
         }
     }
     if let (Some(u), Some(rel)) = (l.unserved_t, &site.reliability) {
         let firm: f64 = site.firm_load_mw.iter().sum();
         let all: Vec<(usize, f64)> = (0..t_n).map(|t| (u + t, 1.0)).collect();
-        le.push(&all, rel.max_unserved_share * firm * POWER_SCALE);
+        le.push(&all, rel.max_unserved_share * firm * power_scale);
     }
 
     let (n_eq, n_le) = (eq.b.len(), le.b.len());
@@ -249,7 +277,7 @@ pub fn build(site: &SiteInput) -> Lp {
         cones.push(SupportedConeT::ZeroConeT(n_eq));
     }
     cones.push(SupportedConeT::NonnegativeConeT(n_le));
-    Lp { layout: l, q, a, b, cones }
+    Lp { layout: l, scale, q, a, b, cones }
 }
 
 /// Compressed sparse columns from triplets (no duplicates expected).

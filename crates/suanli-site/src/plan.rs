@@ -8,7 +8,7 @@ use clarabel::solver::{DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverSt
 use serde::Serialize;
 
 use crate::input::SiteInput;
-use crate::lp::{build, Layout, MONEY_SCALE, POWER_SCALE};
+use crate::lp::{build, Layout, Scale};
 
 /// Solver settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,7 +243,7 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
     }
     let x = &sol.x;
     let l = &lp.layout;
-    let dispatch = read_dispatch(site, l, x);
+    let dispatch = read_dispatch(site, l, lp.scale, x);
     let violation = crate::check::balance_violation_mw(site, &dispatch);
     if violation > settings.balance_tolerance_mw {
         return Err(SiteError::Check(format!(
@@ -251,7 +251,7 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
             settings.balance_tolerance_mw
         )));
     }
-    let cap = |c: Option<usize>| c.map_or(0.0, |c| (x[c] / POWER_SCALE).max(0.0));
+    let cap = |c: Option<usize>| c.map_or(0.0, |c| (x[c] / lp.scale.power).max(0.0));
     let capacities = Capacities {
         solar_mw: cap(l.solar),
         wind_mw: cap(l.wind),
@@ -266,8 +266,8 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
         iterations: sol.iterations,
         build_time_s,
         solve_time_s,
-        primal_objective: sol.obj_val / MONEY_SCALE,
-        dual_objective: sol.obj_val_dual / MONEY_SCALE,
+        primal_objective: sol.obj_val / lp.scale.money,
+        dual_objective: sol.obj_val_dual / lp.scale.money,
         variables: l.columns,
         constraints: lp.b.len(),
         max_balance_violation_mw: violation,
@@ -276,17 +276,17 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
 }
 
 /// Reads the hourly dispatch in MW from the LP solution.
-fn read_dispatch(site: &SiteInput, l: &Layout, x: &[f64]) -> Dispatch {
+fn read_dispatch(site: &SiteInput, l: &Layout, scale: Scale, x: &[f64]) -> Dispatch {
     let t_n = l.hours;
     let series = |col: Option<usize>| -> Vec<f64> {
-        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / POWER_SCALE).collect())
+        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / scale.power).collect())
     };
     let eta = site.battery.as_ref().map_or(1.0, |b| b.round_trip_efficiency.sqrt());
     let (gas, grid, charge) = (series(l.gas_t), series(l.grid_t), series(l.charge_t));
     let discharge: Vec<f64> = series(l.discharge_t).iter().map(|d| d * eta).collect();
     let (soc, training, unserved) = (series(l.soc_t), series(l.training_t), series(l.unserved_t));
-    let solar_cap = l.solar.map_or(0.0, |c| x[c] / POWER_SCALE);
-    let wind_cap = l.wind.map_or(0.0, |c| x[c] / POWER_SCALE);
+    let solar_cap = l.solar.map_or(0.0, |c| x[c] / scale.power);
+    let wind_cap = l.wind.map_or(0.0, |c| x[c] / scale.power);
     let mut d = Dispatch {
         gas_mw: gas,
         grid_mw: grid,

@@ -1,0 +1,202 @@
+//! `suanli site plan` and `suanli profiles synth`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use suanli_data::profiles::{synthesize, to_csv, SynthSettings};
+use suanli_site::plan::{plan, SiteError, SitePlan};
+
+use crate::error::CliError;
+use crate::output::{emit, write_atomic};
+use crate::site_file::load_site;
+use crate::table::{num, pct, Table};
+use crate::Format;
+
+#[derive(Subcommand)]
+pub enum SiteCommand {
+    /// Least-cost hourly power supply for an AI campus described by a site TOML file.
+    Plan {
+        /// Site file (see examples/site/).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Directory for the hourly dispatch (dispatch.csv), written atomically.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ProfilesCommand {
+    /// Write labelled synthetic hourly profiles (solar from the sun's path, wind from a
+    /// stochastic model), scaled to target capacity factors.
+    Synth {
+        /// Latitude, degrees north (-66 to 66).
+        #[arg(long, allow_negative_numbers = true)]
+        lat: f64,
+        /// Target annual mean solar capacity factor (0 to 0.99).
+        #[arg(long)]
+        solar_cf: f64,
+        /// Target annual mean wind capacity factor (0 to 0.99).
+        #[arg(long)]
+        wind_cf: f64,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// 8784 hours (a leap year) instead of 8760.
+        #[arg(long)]
+        leap_year: bool,
+        /// Output CSV file (written atomically).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
+    let SiteCommand::Plan { file, format, out_dir } = cmd;
+    if format == Format::Csv {
+        return Err(CliError::Usage(
+            "failed to write a plan as CSV: use --format table or json, and --out-dir for the hourly CSV"
+                .into(),
+        ));
+    }
+    if let Some(d) = &out_dir {
+        if !d.is_dir() {
+            return Err(CliError::Usage(format!("failed to write to {}: not a directory", d.display())));
+        }
+    }
+    let site = load_site(&file)?;
+    let p = plan(&site.input, &site.settings).map_err(|e| match e {
+        SiteError::Input(m) => CliError::Usage(format!("{}: {m}", file.display())),
+        SiteError::Infeasible(m) => {
+            CliError::Usage(format!("{}: the plan is infeasible: {m}", file.display()))
+        }
+        other => CliError::Runtime(format!("{}: {other}", file.display())),
+    })?;
+    if let Some(d) = &out_dir {
+        write_atomic(&d.join("dispatch.csv"), dispatch_csv(&p).as_bytes())?;
+    }
+    let text = match format {
+        Format::Json => {
+            serde_json::to_string_pretty(&p).map_err(|e| CliError::Runtime(e.to_string()))? + "\n"
+        }
+        _ => render(&p, &site.profiles_file),
+    };
+    emit(&text, None)
+}
+
+pub fn run_profiles(cmd: ProfilesCommand) -> Result<(), CliError> {
+    let ProfilesCommand::Synth { lat, solar_cf, wind_cf, seed, leap_year, out } = cmd;
+    if !(-66.0..=66.0).contains(&lat) {
+        return Err(CliError::Usage(format!("failed to synthesise: latitude {lat} is outside -66..66")));
+    }
+    for (name, v) in [("solar-cf", solar_cf), ("wind-cf", wind_cf)] {
+        if !(0.0..=0.99).contains(&v) {
+            return Err(CliError::Usage(format!("failed to synthesise: --{name} {v} is outside 0..0.99")));
+        }
+    }
+    let settings = SynthSettings {
+        latitude_deg: lat,
+        solar_cf,
+        wind_cf,
+        seed,
+        hours: if leap_year { 8784 } else { 8760 },
+    };
+    let p = synthesize(&settings);
+    let label = vec![
+        "SYNTHETIC profile written by suanli profiles synth: not measured weather.".to_string(),
+        format!("latitude {lat}, target solar CF {solar_cf}, target wind CF {wind_cf}, seed {seed}"),
+        "solar: clear-sky sun elevation x daily random clearness; wind: AR(1) speed through a cubic power curve".to_string(),
+    ];
+    write_atomic(&out, to_csv(&p, &label).as_bytes())?;
+    eprintln!("wrote {} ({} hours, synthetic)", out.display(), settings.hours);
+    Ok(())
+}
+
+fn dispatch_csv(p: &SitePlan) -> String {
+    let d = &p.dispatch;
+    let mut s = String::from("hour,solar_mw,wind_mw,curtailed_mw,gas_mw,grid_mw,charge_mw,discharge_mw,soc_mwh,firm_mw,training_mw,unserved_mw\n");
+    for t in 0..d.firm_mw.len() {
+        let row = [
+            d.solar_mw[t],
+            d.wind_mw[t],
+            d.curtailed_mw[t],
+            d.gas_mw[t],
+            d.grid_mw[t],
+            d.charge_mw[t],
+            d.discharge_mw[t],
+            d.soc_mwh[t],
+            d.firm_mw[t],
+            d.training_mw[t],
+            d.unserved_mw[t],
+        ];
+        s.push_str(&t.to_string());
+        for v in row {
+            // Round away solver noise below a kW.
+            s.push_str(&format!(",{:.3}", if v.abs() < 5e-4 { 0.0 } else { v }));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn render(p: &SitePlan, profiles: &Path) -> String {
+    let c = &p.capacities;
+    let mut s = format!("site: {}   (profiles: {})\n\n", p.name, profiles.display());
+    let mut t = Table::new(&["capacity", "built"]);
+    for (name, v, unit) in [
+        ("solar", c.solar_mw, "MW"),
+        ("wind", c.wind_mw, "MW"),
+        ("gas", c.gas_mw, "MW"),
+        ("battery power", c.battery_mw, "MW"),
+        ("battery energy", c.battery_mwh, "MWh"),
+        ("training IT", c.training_mw, "MW"),
+    ] {
+        t.row(vec![name.into(), format!("{} {unit}", num(v, 1))]);
+    }
+    s.push_str(&t.render());
+    let k = &p.cost_breakdown;
+    let mut t = Table::new(&["cost per year", "amount"]);
+    for (name, v) in [
+        ("solar", k.solar),
+        ("wind", k.wind),
+        ("gas capacity", k.gas_capacity),
+        ("gas fuel", k.gas_fuel),
+        ("battery", k.battery),
+        ("grid imports", k.grid),
+        ("training capacity", k.training_capacity),
+        ("unserved load", k.unserved),
+        ("training value", k.training_value),
+        ("total (objective)", p.objective_per_year),
+    ] {
+        t.row(vec![name.into(), num(v + 0.0, 0)]); // + 0.0 turns -0 into 0
+    }
+    s.push('\n');
+    s.push_str(&t.render());
+    s.push_str(&format!(
+        "\ncost of supply: {:.2} per MWh delivered; gas {}, grid {}, curtailed {} of available renewable energy\nemissions: {:.0} t CO2/yr; unserved firm energy: {:.1} MWh/yr\n",
+        p.lcoe_per_mwh,
+        pct(p.gas_share),
+        pct(p.grid_share),
+        pct(p.curtailment_share),
+        p.emissions_t_per_year,
+        p.unserved_mwh
+    ));
+    if let Some(tr) = &p.training {
+        s.push_str(&format!(
+            "training: {:.0} MWh/yr, utilisation {}, {} hours at full compute, {:.3e} H100-hours, {:.3} per H100-hour, {:.1} per PFLOP-day\n",
+            tr.energy_mwh,
+            pct(tr.utilisation),
+            tr.hours_at_full_compute,
+            tr.h100_hours,
+            tr.cost_per_h100_hour,
+            tr.cost_per_pflop_day
+        ));
+    }
+    let r = &p.solver;
+    s.push_str(&format!(
+        "solver: {} {} in {} iterations, {:.2} s (+{:.2} s to build); {} variables, {} constraints; dual bound {:.2}; max balance error {:.1e} MW\n",
+        r.name, r.status, r.iterations, r.solve_time_s, r.build_time_s, r.variables, r.constraints, r.dual_objective, r.max_balance_violation_mw
+    ));
+    s
+}
