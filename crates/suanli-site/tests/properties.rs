@@ -1,0 +1,75 @@
+//! Properties of the site model on small random sites: cheaper storage never raises the
+//! optimum; doubling the load with costs fixed at most doubles the cost; the energy
+//! balance holds every hour of the returned dispatch.
+
+use suanli_site::input::{Battery, Gas, Renewable, SiteInput};
+use suanli_site::plan::{plan, Settings};
+
+/// A small deterministic pseudo-random site (48 hours) for a seed.
+fn site(seed: u64) -> SiteInput {
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let hours = 48;
+    let solar_cf: Vec<f64> =
+        (0..hours).map(|h| if (6..18).contains(&(h % 24)) { next() } else { 0.0 }).collect();
+    let wind_cf: Vec<f64> = (0..hours).map(|_| next()).collect();
+    SiteInput {
+        name: format!("random {seed}"),
+        firm_load_mw: (0..hours).map(|_| 50.0 + 50.0 * next()).collect(),
+        solar_cf,
+        wind_cf,
+        solar: Some(Renewable { capital_cost_per_mw_year: 50.0 + 100.0 * next(), max_mw: f64::INFINITY }),
+        wind: Some(Renewable { capital_cost_per_mw_year: 80.0 + 100.0 * next(), max_mw: f64::INFINITY }),
+        battery: Some(Battery {
+            power_cost_per_mw_year: 20.0 * next(),
+            energy_cost_per_mwh_year: 10.0 * next(),
+            round_trip_efficiency: 0.8 + 0.2 * next(),
+        }),
+        gas: Some(Gas {
+            capital_cost_per_mw_year: 100.0 + 100.0 * next(),
+            marginal_cost_per_mwh: 1.0 + 10.0 * next(),
+            co2_t_per_mwh: 0.4,
+        }),
+        grid: None,
+        training: None,
+        reliability: None,
+    }
+}
+
+fn cost(s: &SiteInput) -> f64 {
+    let p = plan(s, &Settings::default()).unwrap();
+    assert!(
+        p.solver.max_balance_violation_mw < 1e-6 * 100.0,
+        "balance off by {}",
+        p.solver.max_balance_violation_mw
+    );
+    p.objective_per_year
+}
+
+#[test]
+fn cheaper_storage_never_raises_the_optimum() {
+    for seed in 0..12 {
+        let s = site(seed);
+        let before = cost(&s);
+        let mut cheaper = s.clone();
+        let b = cheaper.battery.as_mut().unwrap();
+        b.energy_cost_per_mwh_year *= 0.5;
+        b.power_cost_per_mw_year *= 0.5;
+        assert!(cost(&cheaper) <= before * (1.0 + 1e-8), "seed {seed}");
+    }
+}
+
+#[test]
+fn doubling_the_load_at_most_doubles_the_cost() {
+    for seed in 0..12 {
+        let s = site(seed);
+        let before = cost(&s);
+        let mut double = s.clone();
+        double.firm_load_mw.iter_mut().for_each(|l| *l *= 2.0);
+        let after = cost(&double);
+        assert!(after <= 2.0 * before * (1.0 + 1e-8) && after >= before, "seed {seed}: {before} -> {after}");
+    }
+}
