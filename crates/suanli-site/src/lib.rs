@@ -30,12 +30,16 @@
 //! The crate does no I/O: profiles and site files are read by the CLI.
 #![deny(missing_docs)]
 
+pub mod band;
 pub mod check;
 pub mod input;
+pub mod ipm;
 #[allow(missing_docs)]
 pub mod lp;
 pub mod plan;
 pub mod report;
+#[allow(missing_docs)]
+pub mod structured;
 
 pub use input::SiteInput;
 pub use plan::{plan, Settings, SiteError, SitePlan};

@@ -8,11 +8,25 @@ use clarabel::solver::{DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverSt
 use serde::Serialize;
 
 use crate::input::SiteInput;
-use crate::lp::{build, Layout, Scale};
+use crate::ipm::IpmStatus;
+use crate::lp::build;
+
+/// Which solver plans the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SolverChoice {
+    /// The banded interior-point method of this crate ([`crate::ipm`]), linear in hours
+    /// per iteration (experimental: it does not yet converge as reliably as Clarabel).
+    Banded,
+    /// Clarabel's general sparse interior-point method.
+    #[default]
+    Clarabel,
+}
 
 /// Solver settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
+    /// Solver. By default Clarabel.
+    pub solver: SolverChoice,
     /// Relative and absolute duality-gap and feasibility tolerance of the interior-point
     /// method, in LP units. By default 1e-10, which gives objectives within ~1e-9 of a
     /// simplex solution on the reference problems.
@@ -26,7 +40,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { tolerance: 1e-10, max_iterations: 400, balance_tolerance_mw: 1e-3 }
+        Settings {
+            solver: SolverChoice::default(),
+            tolerance: 1e-10,
+            max_iterations: 400,
+            balance_tolerance_mw: 1e-3,
+        }
     }
 }
 
@@ -201,6 +220,95 @@ pub struct SitePlan {
 pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError> {
     crate::check::validate(site)?;
     crate::check::feasibility(site)?;
+    let (raw, mut report) = match settings.solver {
+        SolverChoice::Banded => solve_banded(site, settings)?,
+        SolverChoice::Clarabel => solve_clarabel(site, settings)?,
+    };
+    let dispatch = to_dispatch(site, &raw);
+    let violation = crate::check::balance_violation_mw(site, &dispatch);
+    if violation > settings.balance_tolerance_mw {
+        return Err(SiteError::Check(format!(
+            "the hourly energy balance is off by up to {violation:.3e} MW (tolerance {:.1e} MW)",
+            settings.balance_tolerance_mw
+        )));
+    }
+    report.max_balance_violation_mw = violation;
+    Ok(crate::report::summarise(site, raw.capacities, dispatch, report))
+}
+
+/// The LP's answer in MW: capacities and hourly series (discharge on the store side).
+struct Raw {
+    capacities: Capacities,
+    gas: Vec<f64>,
+    grid: Vec<f64>,
+    charge: Vec<f64>,
+    store_discharge: Vec<f64>,
+    soc: Vec<f64>,
+    training: Vec<f64>,
+    unserved: Vec<f64>,
+}
+
+fn solve_banded(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
+    let t0 = Instant::now();
+    let s = crate::structured::build(site);
+    let build_time_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let sol = crate::ipm::solve(&s.lp, settings.tolerance, settings.max_iterations);
+    let solve_time_s = t1.elapsed().as_secs_f64();
+    match sol.status {
+        IpmStatus::Optimal => {}
+        IpmStatus::Diverged => {
+            return Err(SiteError::Infeasible(
+                "the interior-point iterates diverged: no plan meets every requirement, or a training value makes more training always pay (set training max_mw)".into(),
+            ))
+        }
+        IpmStatus::IterationLimit => {
+            return Err(SiteError::NotSolved {
+                status: "IterationLimit".into(),
+                iterations: sol.iterations,
+                hint: "raise the iteration limit or loosen the tolerance; `solver = \"clarabel\"` is a second opinion".into(),
+            })
+        }
+    }
+    let x = &sol.x;
+    let p = s.scale.power;
+    let series =
+        |cols: &[Option<usize>]| -> Vec<f64> { cols.iter().map(|c| c.map_or(0.0, |c| x[c] / p)).collect() };
+    let cap = |c: Option<usize>| c.map_or(0.0, |c| (x[c] / p).max(0.0));
+    let c = &s.columns;
+    let raw = Raw {
+        capacities: Capacities {
+            solar_mw: cap(c.solar),
+            wind_mw: cap(c.wind),
+            gas_mw: cap(c.gas),
+            battery_mw: cap(c.battery_power),
+            battery_mwh: cap(c.battery_energy),
+            training_mw: cap(c.training),
+        },
+        gas: series(&c.gas_t),
+        grid: series(&c.grid_t),
+        charge: series(&c.charge_t),
+        store_discharge: series(&c.discharge_t),
+        soc: series(&c.soc_t),
+        training: series(&c.training_t),
+        unserved: series(&c.unserved_t),
+    };
+    let report = SolverReport {
+        name: "suanli banded interior point",
+        status: "Solved".into(),
+        iterations: sol.iterations,
+        build_time_s,
+        solve_time_s,
+        primal_objective: sol.primal_objective / s.scale.money,
+        dual_objective: sol.dual_objective / s.scale.money,
+        variables: s.lp.columns(),
+        constraints: s.lp.rows,
+        max_balance_violation_mw: 0.0,
+    };
+    Ok((raw, report))
+}
+
+fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
     let t0 = Instant::now();
     let lp = build(site);
     let build_time_s = t0.elapsed().as_secs_f64();
@@ -243,22 +351,28 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
     }
     let x = &sol.x;
     let l = &lp.layout;
-    let dispatch = read_dispatch(site, l, lp.scale, x);
-    let violation = crate::check::balance_violation_mw(site, &dispatch);
-    if violation > settings.balance_tolerance_mw {
-        return Err(SiteError::Check(format!(
-            "the hourly energy balance is off by up to {violation:.3e} MW (tolerance {:.1e} MW)",
-            settings.balance_tolerance_mw
-        )));
-    }
-    let cap = |c: Option<usize>| c.map_or(0.0, |c| (x[c] / lp.scale.power).max(0.0));
-    let capacities = Capacities {
-        solar_mw: cap(l.solar),
-        wind_mw: cap(l.wind),
-        gas_mw: cap(l.gas),
-        battery_mw: cap(l.battery_power),
-        battery_mwh: cap(l.battery_energy),
-        training_mw: cap(l.training),
+    let t_n = l.hours;
+    let ps = lp.scale.power;
+    let series = |col: Option<usize>| -> Vec<f64> {
+        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / ps).collect())
+    };
+    let cap = |c: Option<usize>| c.map_or(0.0, |c| (x[c] / ps).max(0.0));
+    let raw = Raw {
+        capacities: Capacities {
+            solar_mw: cap(l.solar),
+            wind_mw: cap(l.wind),
+            gas_mw: cap(l.gas),
+            battery_mw: cap(l.battery_power),
+            battery_mwh: cap(l.battery_energy),
+            training_mw: cap(l.training),
+        },
+        gas: series(l.gas_t),
+        grid: series(l.grid_t),
+        charge: series(l.charge_t),
+        store_discharge: series(l.discharge_t),
+        soc: series(l.soc_t),
+        training: series(l.training_t),
+        unserved: series(l.unserved_t),
     };
     let report = SolverReport {
         name: "clarabel",
@@ -270,41 +384,33 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
         dual_objective: sol.obj_val_dual / lp.scale.money,
         variables: l.columns,
         constraints: lp.b.len(),
-        max_balance_violation_mw: violation,
+        max_balance_violation_mw: 0.0,
     };
-    Ok(crate::report::summarise(site, capacities, dispatch, report))
+    Ok((raw, report))
 }
 
-/// Reads the hourly dispatch in MW from the LP solution.
-fn read_dispatch(site: &SiteInput, l: &Layout, scale: Scale, x: &[f64]) -> Dispatch {
-    let t_n = l.hours;
-    let series = |col: Option<usize>| -> Vec<f64> {
-        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / scale.power).collect())
-    };
+/// The hourly dispatch in MW from the LP's answer: renewable output follows from the
+/// balance, split between solar and wind in proportion to what each could give (both cost
+/// nothing to run), the rest of what they could give is curtailed.
+fn to_dispatch(site: &SiteInput, raw: &Raw) -> Dispatch {
     let eta = site.battery.as_ref().map_or(1.0, |b| b.round_trip_efficiency.sqrt());
-    let (gas, grid, charge) = (series(l.gas_t), series(l.grid_t), series(l.charge_t));
-    let discharge: Vec<f64> = series(l.discharge_t).iter().map(|d| d * eta).collect();
-    let (soc, training, unserved) = (series(l.soc_t), series(l.training_t), series(l.unserved_t));
-    let solar_cap = l.solar.map_or(0.0, |c| x[c] / scale.power);
-    let wind_cap = l.wind.map_or(0.0, |c| x[c] / scale.power);
     let mut d = Dispatch {
-        gas_mw: gas,
-        grid_mw: grid,
-        charge_mw: charge,
-        discharge_mw: discharge,
-        soc_mwh: soc,
-        training_mw: training,
-        unserved_mw: unserved,
+        gas_mw: raw.gas.clone(),
+        grid_mw: raw.grid.clone(),
+        charge_mw: raw.charge.clone(),
+        discharge_mw: raw.store_discharge.iter().map(|v| v * eta).collect(),
+        soc_mwh: raw.soc.clone(),
+        training_mw: raw.training.clone(),
+        unserved_mw: raw.unserved.clone(),
         ..Dispatch::default()
     };
-    for t in 0..t_n {
+    let (solar_cap, wind_cap) = (raw.capacities.solar_mw, raw.capacities.wind_mw);
+    for t in 0..site.hours() {
         let firm = site.firm_load_mw[t] - d.unserved_mw[t];
         let renewable =
             firm + d.training_mw[t] + d.charge_mw[t] - d.gas_mw[t] - d.grid_mw[t] - d.discharge_mw[t];
         let (avail_s, avail_w) = (site.solar_cf[t] * solar_cap, site.wind_cf[t] * wind_cap);
         let avail = avail_s + avail_w;
-        // Solar and wind both cost nothing to run: split the output in proportion to what
-        // each could give.
         let used = renewable.clamp(0.0, avail);
         let solar = if avail > 0.0 { used * avail_s / avail } else { 0.0 };
         d.solar_mw.push(solar);
