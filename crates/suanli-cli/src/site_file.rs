@@ -8,7 +8,7 @@ use serde::Deserialize;
 use suanli_data::catalogue::{builtin_catalogue, find_accelerator, H100_FLOPS_16BIT};
 use suanli_data::profiles::{read_ninja, read_plain, Profiles};
 use suanli_site::input::{Battery, Gas, Grid, Reliability, Renewable, SiteInput, Training};
-use suanli_site::plan::Settings;
+use suanli_site::plan::{Settings, SolverChoice};
 use toml::Spanned;
 
 use crate::error::CliError;
@@ -108,6 +108,8 @@ struct ReliabilitySection {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SolverSection {
+    /// `clarabel` (default) or `banded`.
+    name: Option<Spanned<String>>,
     tolerance: Option<Num>,
 }
 
@@ -254,6 +256,18 @@ pub fn load_site(path: &Path) -> Result<LoadedSite, CliError> {
     let mut settings = Settings::default();
     if let Some(s) = &f.solver {
         settings.tolerance = cx.opt(&s.tolerance, "tolerance", 1e-14, 1e-2, settings.tolerance)?;
+        if let Some(name) = &s.name {
+            settings.solver = match name.get_ref().as_str() {
+                "clarabel" => SolverChoice::Clarabel,
+                "banded" => SolverChoice::Banded,
+                other => {
+                    return Err(cx.at(
+                        name.span(),
+                        format!("unknown solver `{other}`: expected `clarabel` or `banded`"),
+                    ))
+                }
+            };
+        }
     }
     let input = SiteInput {
         name: f.site.name.clone(),

@@ -15,7 +15,17 @@
 //!
 //! Bounds are bounds here (no rows), as the reference notes recommend.
 
+// Index loops over columns and rows mirror the algorithm's notation.
+#![allow(clippy::needless_range_loop)]
+
 use crate::band::Band;
+
+/// Added to each column's barrier term before inverting it (keeps Θ below 1e10).
+const PRIMAL_REG: f64 = 1e-10;
+/// Added to the diagonal of A Θ A' before factorising.
+const DUAL_REG: f64 = 1e-12;
+/// Iterative-refinement steps per Newton solve.
+const REFINEMENT_STEPS: usize = 2;
 
 /// A linear program in column-compressed form, with bounds.
 #[derive(Debug, Clone, Default)]
@@ -163,14 +173,13 @@ pub fn solve(lp: &BoundedLp, tolerance: f64, max_iterations: u32) -> IpmSolution
         if iter == 0 {
             first_infeasibility = p_inf.max(d_inf);
         }
-        if std::env::var_os("SUANLI_IPM_TRACE").is_some() {
-            eprintln!("{iter:3} pobj {pobj:.10e} dobj {dobj:.10e} pinf {p_inf:.1e} dinf {d_inf:.1e} gap {gap:.1e} mu {mu:.1e}");
-        }
+
         if p_inf < tolerance && d_inf < tolerance && gap < tolerance {
             status = IpmStatus::Optimal;
             break;
         }
-        if !(p_inf.max(d_inf) < 1e12 * first_infeasibility.max(1.0)) || !mu.is_finite() {
+        let worst = p_inf.max(d_inf);
+        if worst.is_nan() || worst >= 1e12 * first_infeasibility.max(1.0) || !mu.is_finite() {
             status = IpmStatus::Diverged;
             break;
         }
@@ -181,7 +190,8 @@ pub fn solve(lp: &BoundedLp, tolerance: f64, max_iterations: u32) -> IpmSolution
             if has_upper[j] {
                 d += w[j] / (lp.upper[j] - x[j]);
             }
-            theta[j] = 1.0 / d;
+            // Primal regularisation keeps Θ finite for variables far from their bounds.
+            theta[j] = 1.0 / (d + PRIMAL_REG);
         }
         // M = A Θ A', banded.
         band.clear();
@@ -196,6 +206,7 @@ pub fn solve(lp: &BoundedLp, tolerance: f64, max_iterations: u32) -> IpmSolution
                 }
             }
         }
+        band.add_diagonal(DUAL_REG);
         band.factor();
         let solve_newton = |r_zl: &[f64],
                             r_wu: &[f64],
@@ -219,8 +230,23 @@ pub fn solve(lp: &BoundedLp, tolerance: f64, max_iterations: u32) -> IpmSolution
                     rhs[r] += a * t;
                 }
             }
-            band.solve(&mut rhs);
-            *dy = rhs;
+            // Solve A Θ A' Δy = rhs with the (regularised) factors, then refine against the
+            // exact matrix: ill-conditioning near the optimum would otherwise stall the
+            // primal residual.
+            let mut sol = rhs.clone();
+            band.solve(&mut sol);
+            for _ in 0..REFINEMENT_STEPS {
+                let mut resid = rhs.clone();
+                for j in 0..n {
+                    let t = theta[j] * lp.col(j).map(|(r, a)| a * sol[r]).sum::<f64>();
+                    for (r, a) in lp.col(j) {
+                        resid[r] -= a * t;
+                    }
+                }
+                band.solve(&mut resid);
+                sol.iter_mut().zip(&resid).for_each(|(s, r)| *s += r);
+            }
+            *dy = sol;
             for j in 0..n {
                 let aty: f64 = lp.col(j).map(|(r, a)| a * dy[r]).sum();
                 dx[j] = theta[j] * (aty - rhat[j]);

@@ -3,7 +3,7 @@
 //! balance holds every hour of the returned dispatch.
 
 use suanli_site::input::{Battery, Gas, Renewable, SiteInput};
-use suanli_site::plan::{plan, Settings};
+use suanli_site::plan::{plan, Settings, SolverChoice};
 
 /// A small deterministic pseudo-random site (48 hours) for a seed.
 fn site(seed: u64) -> SiteInput {
@@ -71,5 +71,16 @@ fn doubling_the_load_at_most_doubles_the_cost() {
         double.firm_load_mw.iter_mut().for_each(|l| *l *= 2.0);
         let after = cost(&double);
         assert!(after <= 2.0 * before * (1.0 + 1e-8) && after >= before, "seed {seed}: {before} -> {after}");
+    }
+}
+
+#[test]
+fn the_banded_solver_agrees_with_clarabel() {
+    for seed in 0..8 {
+        let s = site(seed);
+        let clarabel = plan(&s, &Settings { solver: SolverChoice::Clarabel, ..Settings::default() }).unwrap();
+        let banded = plan(&s, &Settings { solver: SolverChoice::Banded, ..Settings::default() }).unwrap();
+        let rel = (banded.objective_per_year / clarabel.objective_per_year - 1.0).abs();
+        assert!(rel < 1e-7, "seed {seed}: {} vs {}", banded.objective_per_year, clarabel.objective_per_year);
     }
 }
