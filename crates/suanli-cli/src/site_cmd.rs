@@ -20,7 +20,8 @@ pub enum SiteCommand {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
-        /// Directory for the hourly dispatch (dispatch.csv), written atomically.
+        /// Directory for the hourly dispatch (dispatch.csv and dispatch.parquet), written
+        /// atomically.
         #[arg(long)]
         out_dir: Option<PathBuf>,
     },
@@ -74,7 +75,9 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
         other => CliError::Runtime(format!("{}: {other}", file.display())),
     })?;
     if let Some(d) = &out_dir {
+        let parquet = dispatch_parquet(&p)?;
         write_atomic(&d.join("dispatch.csv"), dispatch_csv(&p).as_bytes())?;
+        write_atomic(&d.join("dispatch.parquet"), &parquet)?;
     }
     let text = match format {
         Format::Json => {
@@ -113,31 +116,85 @@ pub fn run_profiles(cmd: ProfilesCommand) -> Result<(), CliError> {
     Ok(())
 }
 
-fn dispatch_csv(p: &SitePlan) -> String {
+/// The hourly dispatch columns, in output order.
+fn dispatch_columns(p: &SitePlan) -> [(&'static str, &[f64]); 11] {
     let d = &p.dispatch;
-    let mut s = String::from("hour,solar_mw,wind_mw,curtailed_mw,gas_mw,grid_mw,charge_mw,discharge_mw,soc_mwh,firm_mw,training_mw,unserved_mw\n");
-    for t in 0..d.firm_mw.len() {
-        let row = [
-            d.solar_mw[t],
-            d.wind_mw[t],
-            d.curtailed_mw[t],
-            d.gas_mw[t],
-            d.grid_mw[t],
-            d.charge_mw[t],
-            d.discharge_mw[t],
-            d.soc_mwh[t],
-            d.firm_mw[t],
-            d.training_mw[t],
-            d.unserved_mw[t],
-        ];
+    [
+        ("solar_mw", &d.solar_mw),
+        ("wind_mw", &d.wind_mw),
+        ("curtailed_mw", &d.curtailed_mw),
+        ("gas_mw", &d.gas_mw),
+        ("grid_mw", &d.grid_mw),
+        ("charge_mw", &d.charge_mw),
+        ("discharge_mw", &d.discharge_mw),
+        ("soc_mwh", &d.soc_mwh),
+        ("firm_mw", &d.firm_mw),
+        ("training_mw", &d.training_mw),
+        ("unserved_mw", &d.unserved_mw),
+    ]
+}
+
+/// Rounds away solver noise below a kW.
+fn clean(v: f64) -> f64 {
+    if v.abs() < 5e-4 {
+        0.0
+    } else {
+        v
+    }
+}
+
+fn dispatch_csv(p: &SitePlan) -> String {
+    let cols = dispatch_columns(p);
+    let mut s = String::from("hour");
+    for (name, _) in &cols {
+        s.push(',');
+        s.push_str(name);
+    }
+    s.push('\n');
+    for t in 0..p.dispatch.firm_mw.len() {
         s.push_str(&t.to_string());
-        for v in row {
-            // Round away solver noise below a kW.
-            s.push_str(&format!(",{:.3}", if v.abs() < 5e-4 { 0.0 } else { v }));
+        for (_, v) in &cols {
+            s.push_str(&format!(",{:.3}", clean(v[t])));
         }
         s.push('\n');
     }
     s
+}
+
+/// The hourly dispatch as a Parquet file (one row group, INT32 hour and DOUBLE columns).
+fn dispatch_parquet(p: &SitePlan) -> Result<Vec<u8>, CliError> {
+    use parquet::data_type::{DoubleType, Int32Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+
+    let fail = |e: parquet::errors::ParquetError| CliError::Runtime(format!("failed to write Parquet: {e}"));
+    let cols = dispatch_columns(p);
+    let mut schema = String::from("message dispatch { REQUIRED INT32 hour; ");
+    for (name, _) in &cols {
+        schema.push_str(&format!("REQUIRED DOUBLE {name}; "));
+    }
+    schema.push('}');
+    let schema = std::sync::Arc::new(parse_message_type(&schema).map_err(fail)?);
+    let props = std::sync::Arc::new(WriterProperties::builder().build());
+    let mut buf = Vec::new();
+    let mut writer = SerializedFileWriter::new(&mut buf, schema, props).map_err(fail)?;
+    let mut group = writer.next_row_group().map_err(fail)?;
+    let hours: Vec<i32> = (0..p.dispatch.firm_mw.len() as i32).collect();
+    let mut index = 0;
+    while let Some(mut col) = group.next_column().map_err(fail)? {
+        if index == 0 {
+            col.typed::<Int32Type>().write_batch(&hours, None, None).map_err(fail)?;
+        } else {
+            let values: Vec<f64> = cols[index - 1].1.iter().map(|v| clean(*v)).collect();
+            col.typed::<DoubleType>().write_batch(&values, None, None).map_err(fail)?;
+        }
+        col.close().map_err(fail)?;
+        index += 1;
+    }
+    group.close().map_err(fail)?;
+    writer.close().map_err(fail)?;
+    Ok(buf)
 }
 
 fn render(p: &SitePlan, profiles: &Path) -> String {

@@ -67,6 +67,12 @@ fn reference_case_dc1_firm_through_the_cli() {
     let csv = std::fs::read_to_string(dir.path().join("dispatch.csv")).unwrap();
     assert_eq!(csv.lines().count(), 8761);
     assert!(csv.starts_with("hour,solar_mw,wind_mw,curtailed_mw"));
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let file = std::fs::File::open(dir.path().join("dispatch.parquet")).unwrap();
+    let reader = SerializedFileReader::new(file).unwrap();
+    let meta = reader.metadata();
+    assert_eq!(meta.file_metadata().num_rows(), 8760);
+    assert_eq!(meta.file_metadata().schema_descr().num_columns(), 12);
 }
 
 #[test]
