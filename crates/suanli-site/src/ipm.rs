@@ -299,7 +299,7 @@ pub fn solve(lp: &BoundedLp, tolerance: f64, max_iterations: u32) -> IpmSolution
         let (mut cx, mut cy, mut cz, mut cw) = (vec![0.0; n], vec![0.0; m], vec![0.0; n], vec![0.0; n]);
         solve_newton(&r_zl, &r_wu, &mut cx, &mut cy, &mut cz, &mut cw);
         let (ap, ad) = step(&cx, &cz, &cw);
-        let eta = 0.9995;
+        let eta = 0.99;
         let (ap, ad) = ((eta * ap).min(1.0), (eta * ad).min(1.0));
         for j in 0..n {
             x[j] += ap * cx[j];
