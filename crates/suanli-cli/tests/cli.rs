@@ -310,3 +310,20 @@ fn data_update_rejects_a_bad_file_and_keeps_the_old_table() {
     assert_user_error(&o, &["bad.csv:2:16", "non-negative"]);
     assert!(!dir.path().join("data/electricity.csv").exists());
 }
+
+#[test]
+fn negative_capacities_and_infinities_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("neg.toml"),
+        "extends = \"baseline\"\n[regions.china]\nconventional_dc_gw = -2\npue = +inf\n",
+    )
+    .unwrap();
+    assert_user_error(
+        &suanli(dir.path(), &["race", "--scenario", "neg.toml"]),
+        &["neg.toml:3:22", "neg.toml:4:7", "finite"],
+    );
+    // A growth rate that drives a capacity negative in a later year is caught too.
+    std::fs::write(dir.path().join("decay.toml"), "extends = \"baseline\"\n[regions.india]\ninterconnect_gw_per_year = { value = 1, base_year = 2025, growth_per_year = -2 }\n").unwrap();
+    assert_user_error(&suanli(dir.path(), &["race", "--scenario", "decay.toml"]), &["decay.toml:3:28"]);
+}

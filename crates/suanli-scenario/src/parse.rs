@@ -461,6 +461,13 @@ import_cap_chips = { us_frontier = 0 }
     }
 
     #[test]
+    fn infinities_are_errors() {
+        let (_, d) = run("[regions.all]\npue = inf\ndc_share_max = -inf\n");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().all(|x| x.message.contains("finite")));
+    }
+
+    #[test]
     fn unit_mismatch_is_an_error() {
         let (_, d) = run("[regions.all]\ninterconnect_gw_per_year = { value = 5, unit = \"MW/yr\" }\n");
         assert!(d[0].message.contains("is in `GW/yr`"), "{}", d[0]);
