@@ -274,17 +274,9 @@ fn solve_banded(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverRep
     let p = s.scale.power;
     let series =
         |cols: &[Option<usize>]| -> Vec<f64> { cols.iter().map(|c| c.map_or(0.0, |c| x[c] / p)).collect() };
-    let cap = |c: Option<usize>| c.map_or(0.0, |c| (x[c] / p).max(0.0));
     let c = &s.columns;
     let raw = Raw {
-        capacities: Capacities {
-            solar_mw: cap(c.solar),
-            wind_mw: cap(c.wind),
-            gas_mw: cap(c.gas),
-            battery_mw: cap(c.battery_power),
-            battery_mwh: cap(c.battery_energy),
-            training_mw: cap(c.training),
-        },
+        capacities: capacities([c.solar, c.wind, c.gas, c.battery_power, c.battery_energy, c.training], x, p),
         gas: series(&c.gas_t),
         grid: series(&c.grid_t),
         charge: series(&c.charge_t),
@@ -356,16 +348,12 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
     let series = |col: Option<usize>| -> Vec<f64> {
         col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / ps).collect())
     };
-    let cap = |c: Option<usize>| c.map_or(0.0, |c| (x[c] / ps).max(0.0));
     let raw = Raw {
-        capacities: Capacities {
-            solar_mw: cap(l.solar),
-            wind_mw: cap(l.wind),
-            gas_mw: cap(l.gas),
-            battery_mw: cap(l.battery_power),
-            battery_mwh: cap(l.battery_energy),
-            training_mw: cap(l.training),
-        },
+        capacities: capacities(
+            [l.solar, l.wind, l.gas, l.battery_power, l.battery_energy, l.training],
+            x,
+            ps,
+        ),
         gas: series(l.gas_t),
         grid: series(l.grid_t),
         charge: series(l.charge_t),
@@ -387,6 +375,21 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
         max_balance_violation_mw: 0.0,
     };
     Ok((raw, report))
+}
+
+/// Capacities in MW from their columns (solar, wind, gas, battery power, battery energy,
+/// training) in a solution in LP units.
+fn capacities(cols: [Option<usize>; 6], x: &[f64], power_scale: f64) -> Capacities {
+    let [solar, wind, gas, power, energy, training] =
+        cols.map(|c| c.map_or(0.0, |c| (x[c] / power_scale).max(0.0)));
+    Capacities {
+        solar_mw: solar,
+        wind_mw: wind,
+        gas_mw: gas,
+        battery_mw: power,
+        battery_mwh: energy,
+        training_mw: training,
+    }
 }
 
 /// The hourly dispatch in MW from the LP's answer: renewable output follows from the
