@@ -25,7 +25,72 @@ const PRIMAL_REG: f64 = 1e-10;
 /// Added to the diagonal of A Θ A' before factorising.
 const DUAL_REG: f64 = 1e-12;
 /// Iterative-refinement steps per Newton solve.
-const REFINEMENT_STEPS: usize = 2;
+const REFINEMENT_STEPS: usize = 1;
+
+/// Mehrotra's starting point: the least-norm primal point and least-squares dual, shifted
+/// into the interior and balanced (Mehrotra 1992, section 7).
+fn mehrotra_start(
+    lp: &BoundedLp,
+    has_upper: &[bool],
+    band: &mut Band,
+    x: &mut [f64],
+    y: &mut [f64],
+    z: &mut [f64],
+    w: &mut [f64],
+) {
+    let n = lp.columns();
+    band.clear();
+    for j in 0..n {
+        let (s, e) = (lp.col_start[j], lp.col_start[j + 1]);
+        for a in s..e {
+            for b in s..e {
+                let (ra, rb) = (lp.row_index[a], lp.row_index[b]);
+                if rb <= ra {
+                    band.add(ra, rb, lp.value[a] * lp.value[b]);
+                }
+            }
+        }
+    }
+    band.add_diagonal(1e-8);
+    band.factor();
+    let mut r = lp.b.clone();
+    for j in 0..n {
+        for (row, a) in lp.col(j) {
+            r[row] -= a * lp.lower[j];
+        }
+    }
+    band.solve(&mut r);
+    let mut ac = vec![0.0; lp.rows];
+    for j in 0..n {
+        for (row, a) in lp.col(j) {
+            ac[row] += a * lp.c[j];
+        }
+    }
+    band.solve(&mut ac);
+    y.copy_from_slice(&ac);
+    let mut xs: Vec<f64> = (0..n).map(|j| lp.col(j).map(|(row, a)| a * r[row]).sum()).collect();
+    let mut zs: Vec<f64> =
+        (0..n).map(|j| lp.c[j] - lp.col(j).map(|(row, a)| a * y[row]).sum::<f64>()).collect();
+    let dx = (-1.5 * xs.iter().copied().fold(f64::INFINITY, f64::min)).max(0.0);
+    let dz = (-1.5 * zs.iter().copied().fold(f64::INFINITY, f64::min)).max(0.0);
+    xs.iter_mut().for_each(|v| *v += dx);
+    zs.iter_mut().for_each(|v| *v += dz);
+    let xz: f64 = xs.iter().zip(&zs).map(|(a, b)| a * b).sum();
+    let (sx, sz): (f64, f64) = (xs.iter().sum(), zs.iter().sum());
+    let dx2 = if sz > 0.0 { 0.5 * xz / sz } else { 1.0 };
+    let dz2 = if sx > 0.0 { 0.5 * xz / sx } else { 1.0 };
+    for j in 0..n {
+        let mut xj = lp.lower[j] + xs[j] + dx2.max(1e-8);
+        if has_upper[j] && xj >= lp.upper[j] {
+            xj = lp.lower[j] + 0.5 * (lp.upper[j] - lp.lower[j]);
+        }
+        x[j] = xj;
+        z[j] = (zs[j] + dz2).max(1e-8);
+        if has_upper[j] {
+            w[j] = z[j];
+        }
+    }
+}
 
 /// A linear program in column-compressed form, with bounds.
 #[derive(Debug, Clone, Default)]
@@ -131,10 +196,12 @@ pub fn solve(lp: &BoundedLp, tolerance: f64, max_iterations: u32) -> IpmSolution
     let mut z = vec![1.0; n];
     let mut w: Vec<f64> = has_upper.iter().map(|&h| if h { 1.0 } else { 0.0 }).collect();
     let mut y = vec![0.0; m];
+
     let norm_b = 1.0 + lp.b.iter().map(|v| v.abs()).fold(0.0, f64::max);
     let norm_c = 1.0 + lp.c.iter().map(|v| v.abs()).fold(0.0, f64::max);
 
     let mut band = Band::zeros(m, bw);
+    mehrotra_start(lp, &has_upper, &mut band, &mut x, &mut y, &mut z, &mut w);
     let mut theta = vec![0.0; n];
     let (mut rp, mut rd) = (vec![0.0; m], vec![0.0; n]);
     let mut status = IpmStatus::IterationLimit;
