@@ -85,6 +85,26 @@ pub fn simulate(input: &NationInput) -> Outcome {
     let mut headroom_w = vec![0.0; nr];
     let mut demand = vec![0.0; nr];
     let mut cohorts: Vec<Cohort> = Vec::with_capacity(nl * life);
+    // Running sums over the surviving vintages of each region and line: chips, FLOP/s and
+    // TDP (W). Kept incrementally so that a year costs O(lines), not O(lines x life).
+    let mut win_chips = vec![0.0f64; nr * nl];
+    let mut win_flops = vec![0.0f64; nr * nl];
+    let mut win_tdp_w = vec![0.0f64; nr * nl];
+    // history_scale[l][k] = growth_l^-k: the calibrated fleet k years before calibration.
+    let history_scale: Vec<Vec<f64>> = input
+        .lines
+        .iter()
+        .map(|line| {
+            let growth = line.history_fleet_growth_factor.unwrap_or(input.history_fleet_growth_factor);
+            let mut v = Vec::with_capacity(cal_index + 1);
+            let mut x = 1.0;
+            for _ in 0..=cal_index {
+                v.push(x);
+                x /= growth;
+            }
+            v
+        })
+        .collect();
 
     for i in 0..ny {
         let year = input.first_year + i as i32;
@@ -100,16 +120,24 @@ pub fn simulate(input: &NationInput) -> Outcome {
             power_capped[r] = false;
             budget[r] = 0.0;
         }
+        // Retire the vintage that reaches the end of its life this year.
+        if i >= life {
+            let v = i - life;
+            for r in 0..nr {
+                for (l, line) in input.lines.iter().enumerate() {
+                    let n = shipped[ship(r, l, v)];
+                    let k = r * nl + l;
+                    win_chips[k] -= n;
+                    win_flops[k] -= n * line.flops_per_chip[v];
+                    win_tdp_w[k] -= n * line.tdp_w[v];
+                }
+            }
+        }
         if i <= cal_index {
             for (r, region) in input.regions.iter().enumerate() {
                 for (l, line) in input.lines.iter().enumerate() {
-                    let growth =
-                        line.history_fleet_growth_factor.unwrap_or(input.history_fleet_growth_factor);
-                    let target_h100e =
-                        region.calibration_fleet_h100e[l] / growth.powi((cal_index - i) as i32);
-                    let surviving_h100e: f64 = (i.saturating_sub(life - 1)..i)
-                        .map(|v| shipped[ship(r, l, v)] * line.flops_per_chip[v] / H100_FLOPS)
-                        .sum();
+                    let target_h100e = region.calibration_fleet_h100e[l] * history_scale[l][cal_index - i];
+                    let surviving_h100e = win_flops[r * nl + l] / H100_FLOPS;
                     let new_h100e = (target_h100e - surviving_h100e).max(0.0);
                     shipped[ship(r, l, i)] = new_h100e * H100_FLOPS / line.flops_per_chip[i];
                 }
@@ -121,7 +149,8 @@ pub fn simulate(input: &NationInput) -> Outcome {
             });
             for (r, region) in input.regions.iter().enumerate() {
                 budget[r] = region.capex_usd_bn[i] * 1e9;
-                headroom_w[r] = power_headroom_w(input, &out, &shipped, r, i);
+                let older_tdp_w: f64 = win_tdp_w[r * nl..(r + 1) * nl].iter().sum();
+                headroom_w[r] = power_headroom_w(input, &out, older_tdp_w, r, i);
             }
             for &l in &order {
                 let line = &input.lines[l];
@@ -160,24 +189,20 @@ pub fn simulate(input: &NationInput) -> Outcome {
             let at = r * ny + i;
             let generation = out.generation_twh[at];
 
-            // Fleet, power and compute over surviving cohorts (line, vintage).
+            // Fleet, power and compute over surviving vintages: add this year's shipments
+            // to the running sums.
             let watts_per_tdp_w = region.server_overhead[i] * region.pue[i];
-            cohorts.clear();
-            let (mut chips, mut flops) = (0.0, 0.0);
+            let (mut chips, mut flops, mut tdp_w) = (0.0, 0.0, 0.0);
             let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) = (0.0, 0.0, 0.0, 0.0);
             for (l, line) in input.lines.iter().enumerate() {
-                for v in i.saturating_sub(life - 1)..=i {
-                    let n = shipped[ship(r, l, v)];
-                    if n > 0.0 {
-                        chips += n;
-                        flops += n * line.flops_per_chip[v];
-                        cohorts.push(Cohort {
-                            flops: n * line.flops_per_chip[v],
-                            watts: n * line.tdp_w[v] * watts_per_tdp_w,
-                        });
-                    }
-                }
                 let n = shipped[ship(r, l, i)];
+                let k = r * nl + l;
+                win_chips[k] += n;
+                win_flops[k] += n * line.flops_per_chip[i];
+                win_tdp_w[k] += n * line.tdp_w[i];
+                chips += win_chips[k];
+                flops += win_flops[k];
+                tdp_w += win_tdp_w[k];
                 new_chips += n;
                 new_flops += n * line.flops_per_chip[i];
                 if line.origin == Some(r) {
@@ -186,7 +211,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
                 }
                 out.spent_usd_bn[at] += n * line.price_usd[i] / 1e9;
             }
-            let fleet_gw = cohorts.iter().map(|c| c.watts).sum::<f64>() / 1e9;
+            let fleet_gw = tdp_w * watts_per_tdp_w / 1e9;
             let conventional_gw = region.conventional_dc_gw[i];
             let required_gw = conventional_gw + fleet_gw;
             let capacity_gw = if i <= cal_index {
@@ -200,6 +225,19 @@ pub fn simulate(input: &NationInput) -> Outcome {
             let (phi, powered_flops) = if fleet_gw <= ai_available_gw {
                 (1.0, flops)
             } else {
+                // Power is short: list the cohorts (line, vintage) to run the best first.
+                cohorts.clear();
+                for (l, line) in input.lines.iter().enumerate() {
+                    for v in (i + 1).saturating_sub(life)..=i {
+                        let n = shipped[ship(r, l, v)];
+                        if n > 0.0 {
+                            cohorts.push(Cohort {
+                                flops: n * line.flops_per_chip[v],
+                                watts: n * line.tdp_w[v] * watts_per_tdp_w,
+                            });
+                        }
+                    }
+                }
                 (ai_available_gw / fleet_gw, powered_by_merit(&mut cohorts, ai_available_gw * 1e9))
             };
 
@@ -233,26 +271,18 @@ pub fn simulate(input: &NationInput) -> Outcome {
 
 /// Power, in W, that region `r` can still give to chips bought in year `i`: the most AI
 /// power the grid can connect this year, allowing `max_unpowered_share` of the fleet to
-/// wait for power, less what the surviving older chips draw.
-fn power_headroom_w(input: &NationInput, out: &Outcome, shipped: &[f64], r: usize, i: usize) -> f64 {
+/// wait for power, less what the surviving older chips draw (`older_tdp_w`, W of TDP).
+fn power_headroom_w(input: &NationInput, out: &Outcome, older_tdp_w: f64, r: usize, i: usize) -> f64 {
     let region = &input.regions[r];
     let unpowered = region.max_unpowered_share[i];
     if unpowered >= 1.0 {
         return f64::INFINITY;
     }
-    let (ny, nl) = (input.years(), input.lines.len());
-    let at = r * ny + i;
+    let at = r * input.years() + i;
     let share_cap_gw = region.dc_share_max[i] * out.generation_twh[at] / TWH_PER_GW_YEAR;
     let capacity_gw = (out.dc_power_gw[at - 1] + region.interconnect_gw_per_year[i]).min(share_cap_gw);
     let ai_w = (capacity_gw - region.conventional_dc_gw[i]).max(0.0) * 1e9;
-    let life = input.accelerator_life_years.max(1) as usize;
-    let watts_per_tdp_w = region.server_overhead[i] * region.pue[i];
-    let mut old_w = 0.0;
-    for (l, line) in input.lines.iter().enumerate() {
-        for v in (i + 1).saturating_sub(life)..i {
-            old_w += shipped[(r * nl + l) * ny + v] * line.tdp_w[v] * watts_per_tdp_w;
-        }
-    }
+    let old_w = older_tdp_w * region.server_overhead[i] * region.pue[i];
     (ai_w / (1.0 - unpowered) - old_w).max(0.0)
 }
 
