@@ -108,7 +108,7 @@ struct ReliabilitySection {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SolverSection {
-    /// `clarabel` (default) or `banded`.
+    /// `clarabel` (default), `banded` or `highs`.
     name: Option<Spanned<String>>,
     tolerance: Option<Num>,
 }

@@ -20,6 +20,9 @@ pub enum SolverChoice {
     /// Clarabel's general sparse interior-point method.
     #[default]
     Clarabel,
+    /// HiGHS dual simplex, for vertex solutions; needs the `highs` cargo feature (cmake and
+    /// a C++ compiler at build time).
+    Highs,
 }
 
 /// Solver settings.
@@ -223,6 +226,7 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
     let (raw, mut report) = match settings.solver {
         SolverChoice::Banded => solve_banded(site, settings)?,
         SolverChoice::Clarabel => solve_clarabel(site, settings)?,
+        SolverChoice::Highs => solve_highs(site, settings)?,
     };
     let dispatch = to_dispatch(site, &raw);
     let violation = crate::check::balance_violation_mw(site, &dispatch);
@@ -370,6 +374,95 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
         solve_time_s,
         primal_objective: sol.obj_val / lp.scale.money,
         dual_objective: sol.obj_val_dual / lp.scale.money,
+        variables: l.columns,
+        constraints: lp.b.len(),
+        max_balance_violation_mw: 0.0,
+    };
+    Ok((raw, report))
+}
+
+#[cfg(not(feature = "highs"))]
+fn solve_highs(_: &SiteInput, _: &Settings) -> Result<(Raw, SolverReport), SiteError> {
+    Err(SiteError::Input(
+        "this build has no HiGHS: rebuild with `cargo build --release --features suanli-site/highs` (needs cmake and a C++ compiler)".into(),
+    ))
+}
+
+/// Solves the compact LP with HiGHS (simplex: a vertex solution).
+#[cfg(feature = "highs")]
+fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
+    use clarabel::solver::SupportedConeT;
+    use highs::{ColProblem, HighsModelStatus, Sense};
+
+    let t0 = Instant::now();
+    let lp = build(site);
+    let n_eq = match lp.cones.first() {
+        Some(SupportedConeT::ZeroConeT(k)) => *k,
+        _ => 0,
+    };
+    let mut pb = ColProblem::default();
+    let rows: Vec<highs::Row> = lp
+        .b
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| if i < n_eq { pb.add_row(b..=b) } else { pb.add_row(..=b) })
+        .collect();
+    let a = &lp.a;
+    for j in 0..lp.layout.columns {
+        let entries: Vec<(highs::Row, f64)> =
+            (a.colptr[j]..a.colptr[j + 1]).map(|k| (rows[a.rowval[k]], a.nzval[k])).collect();
+        pb.add_column(lp.q[j], f64::NEG_INFINITY..f64::INFINITY, entries);
+    }
+    let build_time_s = t0.elapsed().as_secs_f64();
+    let mut model = pb.optimise(Sense::Minimise);
+    model.make_quiet();
+    model.set_option("solver", "simplex");
+    let t1 = Instant::now();
+    let solved = model.solve();
+    let solve_time_s = t1.elapsed().as_secs_f64();
+    match solved.status() {
+        HighsModelStatus::Optimal => {}
+        HighsModelStatus::Infeasible => {
+            return Err(SiteError::Infeasible("HiGHS finds no plan that meets every requirement".into()))
+        }
+        HighsModelStatus::Unbounded | HighsModelStatus::UnboundedOrInfeasible => {
+            return Err(SiteError::Infeasible(
+                "the problem is unbounded: a training value per MWh above the cost of supply with no capacity limit makes more training always pay; set training max_mw".into(),
+            ))
+        }
+        other => {
+            return Err(SiteError::NotSolved {
+                status: format!("{other:?}"),
+                iterations: solved.simplex_iteration_count().max(0) as u32,
+                hint: "try `solver = \"clarabel\"`".into(),
+            })
+        }
+    }
+    let x = solved.get_solution().columns().to_vec();
+    let l = &lp.layout;
+    let (t_n, ps) = (l.hours, lp.scale.power);
+    let series = |col: Option<usize>| -> Vec<f64> {
+        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / ps).collect())
+    };
+    let objective = solved.objective_value() / lp.scale.money;
+    let raw = Raw {
+        capacities: capacities([l.solar, l.wind, l.gas, l.battery_power, l.battery_energy, l.training], &x, ps),
+        gas: series(l.gas_t),
+        grid: series(l.grid_t),
+        charge: series(l.charge_t),
+        store_discharge: series(l.discharge_t),
+        soc: series(l.soc_t),
+        training: series(l.training_t),
+        unserved: series(l.unserved_t),
+    };
+    let report = SolverReport {
+        name: "highs (dual simplex)",
+        status: "Optimal".into(),
+        iterations: solved.simplex_iteration_count().max(0) as u32,
+        build_time_s,
+        solve_time_s,
+        primal_objective: objective,
+        dual_objective: objective,
         variables: l.columns,
         constraints: lp.b.len(),
         max_balance_violation_mw: 0.0,
