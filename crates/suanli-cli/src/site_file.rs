@@ -260,10 +260,11 @@ pub fn load_site(path: &Path) -> Result<LoadedSite, CliError> {
             settings.solver = match name.get_ref().as_str() {
                 "clarabel" => SolverChoice::Clarabel,
                 "banded" => SolverChoice::Banded,
+                "highs" => SolverChoice::Highs,
                 other => {
                     return Err(cx.at(
                         name.span(),
-                        format!("unknown solver `{other}`: expected `clarabel` or `banded`"),
+                        format!("unknown solver `{other}`: expected `clarabel`, `banded` or `highs`"),
                     ))
                 }
             };

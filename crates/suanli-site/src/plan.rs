@@ -384,7 +384,7 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
 #[cfg(not(feature = "highs"))]
 fn solve_highs(_: &SiteInput, _: &Settings) -> Result<(Raw, SolverReport), SiteError> {
     Err(SiteError::Input(
-        "this build has no HiGHS: rebuild with `cargo build --release --features suanli-site/highs` (needs cmake and a C++ compiler)".into(),
+        "this build has no HiGHS: rebuild with `cargo build --release --features suanli-site/highs` (needs cmake, libclang and a C++ compiler)".into(),
     ))
 }
 
@@ -401,12 +401,11 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
         _ => 0,
     };
     let mut pb = ColProblem::default();
-    let rows: Vec<highs::Row> = lp
-        .b
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| if i < n_eq { pb.add_row(b..=b) } else { pb.add_row(..=b) })
-        .collect();
+    let rows: Vec<highs::Row> =
+        lp.b.iter()
+            .enumerate()
+            .map(|(i, &b)| if i < n_eq { pb.add_row(b..=b) } else { pb.add_row(..=b) })
+            .collect();
     let a = &lp.a;
     for j in 0..lp.layout.columns {
         let entries: Vec<(highs::Row, f64)> =
@@ -446,7 +445,11 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
     };
     let objective = solved.objective_value() / lp.scale.money;
     let raw = Raw {
-        capacities: capacities([l.solar, l.wind, l.gas, l.battery_power, l.battery_energy, l.training], &x, ps),
+        capacities: capacities(
+            [l.solar, l.wind, l.gas, l.battery_power, l.battery_energy, l.training],
+            &x,
+            ps,
+        ),
         gas: series(l.gas_t),
         grid: series(l.grid_t),
         charge: series(l.charge_t),
