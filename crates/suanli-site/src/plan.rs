@@ -400,17 +400,42 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
         Some(SupportedConeT::ZeroConeT(k)) => *k,
         _ => 0,
     };
+    // Rows with one nonzero are bounds: give them to HiGHS as column bounds.
+    let a = &lp.a;
+    let n = lp.layout.columns;
+    let mut row_nnz = vec![0usize; lp.b.len()];
+    a.rowval.iter().for_each(|&r| row_nnz[r] += 1);
+    let (mut lower, mut upper) = (vec![f64::NEG_INFINITY; n], vec![f64::INFINITY; n]);
+    for j in 0..n {
+        for k in a.colptr[j]..a.colptr[j + 1] {
+            let (r, v) = (a.rowval[k], a.nzval[k]);
+            if row_nnz[r] != 1 {
+                continue;
+            }
+            let bound = lp.b[r] / v;
+            if r < n_eq || v > 0.0 {
+                upper[j] = upper[j].min(bound);
+            }
+            if r < n_eq || v < 0.0 {
+                lower[j] = lower[j].max(bound);
+            }
+        }
+    }
     let mut pb = ColProblem::default();
-    let rows: Vec<highs::Row> =
+    let rows: Vec<Option<highs::Row>> =
         lp.b.iter()
             .enumerate()
-            .map(|(i, &b)| if i < n_eq { pb.add_row(b..=b) } else { pb.add_row(..=b) })
+            .map(|(i, &b)| match row_nnz[i] {
+                1 => None,
+                _ if i < n_eq => Some(pb.add_row(b..=b)),
+                _ => Some(pb.add_row(..=b)),
+            })
             .collect();
-    let a = &lp.a;
-    for j in 0..lp.layout.columns {
-        let entries: Vec<(highs::Row, f64)> =
-            (a.colptr[j]..a.colptr[j + 1]).map(|k| (rows[a.rowval[k]], a.nzval[k])).collect();
-        pb.add_column(lp.q[j], f64::NEG_INFINITY..f64::INFINITY, entries);
+    for j in 0..n {
+        let entries: Vec<(highs::Row, f64)> = (a.colptr[j]..a.colptr[j + 1])
+            .filter_map(|k| rows[a.rowval[k]].map(|row| (row, a.nzval[k])))
+            .collect();
+        pb.add_column(lp.q[j], lower[j]..=upper[j], entries);
     }
     let build_time_s = t0.elapsed().as_secs_f64();
     let mut model = pb.optimise(Sense::Minimise);
