@@ -501,8 +501,9 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
 /// Capacities in MW from their columns (solar, wind, gas, battery power, battery energy,
 /// training) in a solution in LP units.
 fn capacities(cols: [Option<usize>; 6], x: &[f64], power_scale: f64) -> Capacities {
-    let [solar, wind, gas, power, energy, training] =
-        cols.map(|c| c.map_or(0.0, |c| (x[c] / power_scale).max(0.0)));
+    // Interior points never reach exactly zero: below 1e-7 of the peak load is noise.
+    let read = |c: usize| if x[c] < 1e-7 { 0.0 } else { x[c] / power_scale };
+    let [solar, wind, gas, power, energy, training] = cols.map(|c| c.map_or(0.0, read));
     Capacities {
         solar_mw: solar,
         wind_mw: wind,
