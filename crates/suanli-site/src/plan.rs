@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::input::SiteInput;
 use crate::ipm::IpmStatus;
-use crate::lp::build;
+use crate::lp::{build, Layout};
 
 /// Which solver plans the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -347,25 +347,7 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
     }
     let x = &sol.x;
     let l = &lp.layout;
-    let t_n = l.hours;
-    let ps = lp.scale.power;
-    let series = |col: Option<usize>| -> Vec<f64> {
-        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / ps).collect())
-    };
-    let raw = Raw {
-        capacities: capacities(
-            [l.solar, l.wind, l.gas, l.battery_power, l.battery_energy, l.training],
-            x,
-            ps,
-        ),
-        gas: series(l.gas_t),
-        grid: series(l.grid_t),
-        charge: series(l.charge_t),
-        store_discharge: series(l.discharge_t),
-        soc: series(l.soc_t),
-        training: series(l.training_t),
-        unserved: series(l.unserved_t),
-    };
+    let raw = raw_from_layout(l, lp.scale.power, x);
     let report = SolverReport {
         name: "clarabel",
         status: format!("{:?}", sol.status),
@@ -463,26 +445,8 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
         }
     }
     let x = solved.get_solution().columns().to_vec();
-    let l = &lp.layout;
-    let (t_n, ps) = (l.hours, lp.scale.power);
-    let series = |col: Option<usize>| -> Vec<f64> {
-        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / ps).collect())
-    };
     let objective = solved.objective_value() / lp.scale.money;
-    let raw = Raw {
-        capacities: capacities(
-            [l.solar, l.wind, l.gas, l.battery_power, l.battery_energy, l.training],
-            &x,
-            ps,
-        ),
-        gas: series(l.gas_t),
-        grid: series(l.grid_t),
-        charge: series(l.charge_t),
-        store_discharge: series(l.discharge_t),
-        soc: series(l.soc_t),
-        training: series(l.training_t),
-        unserved: series(l.unserved_t),
-    };
+    let raw = raw_from_layout(&lp.layout, lp.scale.power, &x);
     let report = SolverReport {
         name: "highs (dual simplex)",
         status: "Optimal".into(),
@@ -491,11 +455,33 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
         solve_time_s,
         primal_objective: objective,
         dual_objective: objective,
-        variables: l.columns,
+        variables: lp.layout.columns,
         constraints: lp.b.len(),
         max_balance_violation_mw: 0.0,
     };
     Ok((raw, report))
+}
+
+/// The answer of the compact LP ([`crate::lp`]) in MW.
+fn raw_from_layout(l: &Layout, power_scale: f64, x: &[f64]) -> Raw {
+    let t_n = l.hours;
+    let series = |col: Option<usize>| -> Vec<f64> {
+        col.map_or_else(|| vec![0.0; t_n], |c| (0..t_n).map(|t| x[c + t] / power_scale).collect())
+    };
+    Raw {
+        capacities: capacities(
+            [l.solar, l.wind, l.gas, l.battery_power, l.battery_energy, l.training],
+            x,
+            power_scale,
+        ),
+        gas: series(l.gas_t),
+        grid: series(l.grid_t),
+        charge: series(l.charge_t),
+        store_discharge: series(l.discharge_t),
+        soc: series(l.soc_t),
+        training: series(l.training_t),
+        unserved: series(l.unserved_t),
+    }
 }
 
 /// Capacities in MW from their columns (solar, wind, gas, battery power, battery energy,
