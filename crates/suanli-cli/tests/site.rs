@@ -142,3 +142,24 @@ fn bad_site_files_are_refused_with_position() {
         &["infeasible", "no source of energy"],
     );
 }
+
+/// The README's western-China comparison: flexible training is cheaper per H100-hour than
+/// flat training at the same compute. Pins the figures the README quotes.
+#[test]
+fn readme_example_flexible_training_is_cheaper() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/site");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str| -> serde_json::Value {
+        let o = suanli(dir.path(), &["site", "plan", root.join(name).to_str().unwrap(), "--format", "json"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let (firm, flexible) = (run("western-china-firm.toml"), run("western-china-flexible.toml"));
+    let objective = |v: &serde_json::Value| v["objective_per_year"].as_f64().unwrap();
+    assert!((objective(&firm) / 4_466_786_445.0 - 1.0).abs() < 1e-6, "{}", objective(&firm));
+    assert!((objective(&flexible) / 3_890_041_190.0 - 1.0).abs() < 1e-6, "{}", objective(&flexible));
+    let per_hour = |v: &serde_json::Value| v["training"]["cost_per_h100_hour"].as_f64().unwrap();
+    assert!((per_hour(&firm) - 0.842).abs() < 5e-4 && (per_hour(&flexible) - 0.754).abs() < 5e-4);
+    let h100_hours = |v: &serde_json::Value| v["training"]["h100_hours"].as_f64().unwrap();
+    assert!((h100_hours(&firm) / h100_hours(&flexible) - 1.0).abs() < 1e-6, "same compute delivered");
+}
