@@ -1,37 +1,11 @@
 //! End-to-end tests of the `suanli` binary, each in its own temporary directory with its
 //! own data directory.
 
+mod common;
+
 use std::io::{Read, Write};
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn suanli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_suanli"))
-        .args(args)
-        .current_dir(dir)
-        .env("SUANLI_DATA_DIR", dir.join("data"))
-        .env_remove("XDG_DATA_HOME")
-        .output()
-        .expect("binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Asserts a user error: exit status 2, no panic, the expected text on stderr.
-fn assert_user_error(o: &Output, needles: &[&str]) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "expected `{n}` in:\n{err}");
-    }
-}
+use common::{assert_user_error, stderr, stdout, suanli};
 
 #[test]
 fn race_json_has_the_documented_shape() {

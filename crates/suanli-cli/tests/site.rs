@@ -1,25 +1,10 @@
 //! End-to-end tests of `suanli site plan` and `suanli profiles synth`.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn suanli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_suanli"))
-        .args(args)
-        .current_dir(dir)
-        .env("SUANLI_DATA_DIR", dir.join("data"))
-        .output()
-        .unwrap()
-}
-
-fn assert_user_error(o: &Output, needles: &[&str]) {
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "expected `{n}` in:\n{err}");
-    }
-}
+use common::{assert_user_error, stderr, suanli};
 
 const SITE: &str = "[site]\nname = \"t\"\nprofiles = \"p.csv\"\n[load]\nfirm_mw = 100\n[solar]\ncapital_cost_per_mw_year = 50000\n[wind]\ncapital_cost_per_mw_year = 100000\n[battery]\npower_cost_per_mw_year = 20000\nenergy_cost_per_mwh_year = 15000\nround_trip_efficiency = 0.9\n[gas]\ncapital_cost_per_mw_year = 80000\nmarginal_cost_per_mwh = 60\n";
 
@@ -41,7 +26,7 @@ fn synth(dir: &Path) {
             "p.csv",
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]
@@ -52,7 +37,7 @@ fn reference_case_dc1_firm_through_the_cli() {
         dir.path(),
         &["site", "plan", root.join("dc1-firm.toml").to_str().unwrap(), "--format", "json", "--out-dir", "."],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let objective = v["objective_per_year"].as_f64().unwrap();
     assert!((objective / 1_028_861_134.36 - 1.0).abs() < 1e-6, "{objective}");
@@ -84,7 +69,7 @@ fn synthetic_profiles_feed_a_plan() {
     std::fs::write(dir.path().join("s.toml"), SITE).unwrap();
     let o = suanli(dir.path(), &["site", "plan", "s.toml"]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     assert!(out.contains("total (objective)") && out.contains("solver: clarabel Solved"), "{out}");
 }
 
@@ -151,7 +136,7 @@ fn readme_example_flexible_training_is_cheaper() {
     let dir = tempfile::tempdir().unwrap();
     let run = |name: &str| -> serde_json::Value {
         let o = suanli(dir.path(), &["site", "plan", root.join(name).to_str().unwrap(), "--format", "json"]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.status.success(), "{}", stderr(&o));
         serde_json::from_slice(&o.stdout).unwrap()
     };
     let (firm, flexible) = (run("western-china-firm.toml"), run("western-china-flexible.toml"));

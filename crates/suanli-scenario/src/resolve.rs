@@ -1,8 +1,6 @@
 //! The "high" step: merge a scenario with what it extends, fill defaults from data, check
 //! ranges and completeness, and evaluate every parameter for every year.
 
-use std::collections::BTreeMap;
-
 use suanli_data::electricity::ElectricityTable;
 use suanli_data::fleets::{fleet_h100e, FleetRow};
 use suanli_data::regions::DEFAULT_REGIONS;
@@ -436,9 +434,4 @@ pub fn trailing_growth(table: &ElectricityTable, region: &str, last: i32) -> f64
         (Some(a), Some(b)) if a > 0.0 => (b / a).powf(0.2) - 1.0,
         _ => 0.0,
     }
-}
-
-/// Regions keyed by id, for callers that look them up by name.
-pub fn region_index(input: &NationInput) -> BTreeMap<&str, usize> {
-    input.regions.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect()
 }

@@ -21,11 +21,6 @@ impl Band {
         Band { n, bw, data: vec![0.0; n * (bw + 1)] }
     }
 
-    /// Size.
-    pub fn n(&self) -> usize {
-        self.n
-    }
-
     /// Sets every entry to zero.
     pub fn clear(&mut self) {
         self.data.iter_mut().for_each(|v| *v = 0.0);
