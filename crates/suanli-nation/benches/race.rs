@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use suanli_data::{electricity::ElectricityTable, fleets::builtin_fleets};
-use suanli_nation::simulate;
+use suanli_nation::{simulate, History};
 use suanli_scenario::builtin::builtin_scenario;
 use suanli_scenario::resolve::{resolve, DataSet};
 
@@ -46,6 +46,11 @@ fn main() {
     );
     measure("simulate (one baseline run)", 50, 2000, || {
         black_box(simulate(black_box(&input)));
+    });
+    let history = History::new(&input);
+    let mut sim = history.scratch();
+    measure("project from history (2025-2040, reused buffers)", 50, 5000, || {
+        black_box(history.project(black_box(&input), &mut sim));
     });
     measure("resolve baseline scenario (parse + check)", 20, 100, || {
         black_box(load());

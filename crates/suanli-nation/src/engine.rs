@@ -39,75 +39,169 @@ const BIND_TOLERANCE: f64 = 1e-9;
 
 /// Runs the model over all regions and years.
 pub fn simulate(input: &NationInput) -> Outcome {
-    let ny = input.years();
-    let nr = input.regions.len();
-    let nl = input.lines.len();
-    let life = input.accelerator_life_years.max(1) as usize;
-    let total = (nr + 1) * ny;
-    let mut out = Outcome {
-        scenario: input.name.clone(),
-        first_year: input.first_year,
-        calibration_year: input.calibration_year,
-        years: ny,
-        regions: input
-            .regions
-            .iter()
-            .map(|r| r.name.clone())
-            .chain([suanli_data::regions::WORLD.to_string()])
-            .collect(),
-        generation_twh: vec![0.0; total],
-        generation_projected: vec![false; total],
-        dc_power_gw: vec![0.0; total],
-        conventional_dc_gw: vec![0.0; total],
-        ai_power_demand_gw: vec![0.0; total],
-        powered_fraction: vec![1.0; total],
-        dc_electricity_twh: vec![0.0; total],
-        accelerators: vec![0.0; total],
-        installed_flops: vec![0.0; total],
-        effective_flops: vec![0.0; total],
-        stranded_flops: vec![0.0; total],
-        shipped_flops: vec![0.0; total],
-        shipped_domestic_flops: vec![0.0; total],
-        shipped_chips: vec![0.0; total],
-        shipped_domestic_chips: vec![0.0; total],
-        spent_usd_bn: vec![0.0; total],
-        binding: vec![Binding::Capital; total],
-    };
-    // Shipments in chips by [region][line][year].
-    let mut shipped = vec![0.0f64; nr * nl * ny];
-    let ship = |r: usize, l: usize, i: usize| (r * nl + l) * ny + i;
-    let cal_index = (input.calibration_year - input.first_year) as usize;
-    // Lines ordered by FLOP/s per dollar, best first, per year (same for every buyer).
-    let mut order: Vec<usize> = (0..nl).collect();
-    let mut budget = vec![0.0; nr];
-    let mut chips_capped = vec![false; nr];
-    let mut power_capped = vec![false; nr];
-    let mut headroom_w = vec![0.0; nr];
-    let mut demand = vec![0.0; nr];
-    let mut cohorts: Vec<Cohort> = Vec::with_capacity(nl * life);
-    // Running sums over the surviving vintages of each region and line: chips, FLOP/s and
-    // TDP (W). Kept incrementally so that a year costs O(lines), not O(lines x life).
-    let mut win_chips = vec![0.0f64; nr * nl];
-    let mut win_flops = vec![0.0f64; nr * nl];
-    let mut win_tdp_w = vec![0.0f64; nr * nl];
-    // history_scale[l][k] = growth_l^-k: the calibrated fleet k years before calibration.
-    let history_scale: Vec<Vec<f64>> = input
-        .lines
-        .iter()
-        .map(|line| {
-            let growth = line.history_fleet_growth_factor.unwrap_or(input.history_fleet_growth_factor);
-            let mut v = Vec::with_capacity(cal_index + 1);
-            let mut x = 1.0;
-            for _ in 0..=cal_index {
-                v.push(x);
-                x /= growth;
-            }
-            v
-        })
-        .collect();
+    let mut sim = Simulation::new(input);
+    sim.run(input, 0..input.years());
+    sim.out
+}
 
-    for i in 0..ny {
+/// The state of a run: the outcome so far, shipments by vintage and the running sums of
+/// the surviving fleet, plus scratch space. Reused across runs of inputs of the same shape,
+/// it makes a run allocation-free (Monte Carlo runs the model a million times).
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    out: Outcome,
+    /// Shipments in chips by [region][line][year].
+    shipped: Vec<f64>,
+    /// Running sums over the surviving vintages of each region and line: chips, FLOP/s and
+    /// TDP (W). Kept incrementally so that a year costs O(lines), not O(lines x life).
+    win_chips: Vec<f64>,
+    win_flops: Vec<f64>,
+    win_tdp_w: Vec<f64>,
+    /// history_scale[l][k] = growth_l^-k: the calibrated fleet k years before calibration.
+    history_scale: Vec<Vec<f64>>,
+    /// Lines ordered by FLOP/s per dollar, best first (same for every buyer).
+    order: Vec<usize>,
+    budget: Vec<f64>,
+    chips_capped: Vec<bool>,
+    power_capped: Vec<bool>,
+    headroom_w: Vec<f64>,
+    demand: Vec<f64>,
+    cohorts: Vec<Cohort>,
+}
+
+/// The model run through the calibration year, kept to project many variants of one
+/// scenario that differ only after it (Monte Carlo draws, sensitivity swings).
+#[derive(Debug, Clone)]
+pub struct History {
+    after_calibration: Simulation,
+}
+
+impl History {
+    /// Runs the years up to and including the calibration year of `input`.
+    pub fn new(input: &NationInput) -> Self {
+        let mut sim = Simulation::new(input);
+        sim.run(input, 0..input.calibration_index() + 1);
+        History { after_calibration: sim }
+    }
+
+    /// A simulation to pass to [`History::project`]; one per thread.
+    pub fn scratch(&self) -> Simulation {
+        self.after_calibration.clone()
+    }
+
+    /// Runs the years after the calibration year of `input`, which must equal the input
+    /// this history was made from in every value up to the calibration year, in its
+    /// chip lines' history growth factors and in the accelerator life (unchecked: results
+    /// would mix two scenarios). Costs about what the projected years cost.
+    pub fn project<'a>(&self, input: &NationInput, sim: &'a mut Simulation) -> &'a Outcome {
+        let from = &self.after_calibration;
+        sim.win_chips.copy_from_slice(&from.win_chips);
+        sim.win_flops.copy_from_slice(&from.win_flops);
+        sim.win_tdp_w.copy_from_slice(&from.win_tdp_w);
+        sim.run(input, input.calibration_index() + 1..input.years());
+        &sim.out
+    }
+}
+
+impl Simulation {
+    /// Empty state for `input`'s shape.
+    fn new(input: &NationInput) -> Self {
+        let ny = input.years();
+        let nr = input.regions.len();
+        let nl = input.lines.len();
+        let life = input.accelerator_life_years.max(1) as usize;
+        let total = (nr + 1) * ny;
+        let cal_index = input.calibration_index();
+        let out = Outcome {
+            scenario: input.name.clone(),
+            first_year: input.first_year,
+            calibration_year: input.calibration_year,
+            years: ny,
+            regions: input
+                .regions
+                .iter()
+                .map(|r| r.name.clone())
+                .chain([suanli_data::regions::WORLD.to_string()])
+                .collect(),
+            generation_twh: vec![0.0; total],
+            generation_projected: vec![false; total],
+            dc_power_gw: vec![0.0; total],
+            conventional_dc_gw: vec![0.0; total],
+            ai_power_demand_gw: vec![0.0; total],
+            powered_fraction: vec![1.0; total],
+            dc_electricity_twh: vec![0.0; total],
+            accelerators: vec![0.0; total],
+            installed_flops: vec![0.0; total],
+            effective_flops: vec![0.0; total],
+            stranded_flops: vec![0.0; total],
+            shipped_flops: vec![0.0; total],
+            shipped_domestic_flops: vec![0.0; total],
+            shipped_chips: vec![0.0; total],
+            shipped_domestic_chips: vec![0.0; total],
+            spent_usd_bn: vec![0.0; total],
+            binding: vec![Binding::Capital; total],
+        };
+        let history_scale = input
+            .lines
+            .iter()
+            .map(|line| {
+                let growth = line.history_fleet_growth_factor.unwrap_or(input.history_fleet_growth_factor);
+                let mut v = Vec::with_capacity(cal_index + 1);
+                let mut x = 1.0;
+                for _ in 0..=cal_index {
+                    v.push(x);
+                    x /= growth;
+                }
+                v
+            })
+            .collect();
+        Simulation {
+            out,
+            shipped: vec![0.0; nr * nl * ny],
+            win_chips: vec![0.0; nr * nl],
+            win_flops: vec![0.0; nr * nl],
+            win_tdp_w: vec![0.0; nr * nl],
+            history_scale,
+            order: (0..nl).collect(),
+            budget: vec![0.0; nr],
+            chips_capped: vec![false; nr],
+            power_capped: vec![false; nr],
+            headroom_w: vec![0.0; nr],
+            demand: vec![0.0; nr],
+            cohorts: Vec::with_capacity(nl * life),
+        }
+    }
+
+    /// Runs the years `years` (indices), which must follow the years already run.
+    fn run(&mut self, input: &NationInput, years: std::ops::Range<usize>) {
+        for i in years {
+            self.year(input, i);
+        }
+    }
+
+    /// One year: generation, retirements, purchases, then fleet, power and compute.
+    fn year(&mut self, input: &NationInput, i: usize) {
+        let ny = input.years();
+        let nl = input.lines.len();
+        let life = input.accelerator_life_years.max(1) as usize;
+        let cal_index = input.calibration_index();
+        let ship = |r: usize, l: usize, i: usize| (r * nl + l) * ny + i;
         let year = input.first_year + i as i32;
+        let Simulation {
+            out,
+            shipped,
+            win_chips,
+            win_flops,
+            win_tdp_w,
+            history_scale,
+            order,
+            budget,
+            chips_capped,
+            power_capped,
+            headroom_w,
+            demand,
+            cohorts,
+        } = self;
         for (r, region) in input.regions.iter().enumerate() {
             let at = r * ny + i;
             out.generation_twh[at] = if year <= region.last_reported_year {
@@ -123,7 +217,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
         // Retire the vintage that reaches the end of its life this year.
         if i >= life {
             let v = i - life;
-            for r in 0..nr {
+            for r in 0..input.regions.len() {
                 for (l, line) in input.lines.iter().enumerate() {
                     let n = shipped[ship(r, l, v)];
                     let k = r * nl + l;
@@ -134,7 +228,8 @@ pub fn simulate(input: &NationInput) -> Outcome {
             }
         }
         if i <= cal_index {
-            for (r, region) in input.regions.iter().enumerate() {
+            for r in 0..input.regions.len() {
+                let region = &input.regions[r];
                 for (l, line) in input.lines.iter().enumerate() {
                     let target_h100e = region.calibration_fleet_h100e[l] * history_scale[l][cal_index - i];
                     let surviving_h100e = win_flops[r * nl + l] / H100_FLOPS;
@@ -150,9 +245,9 @@ pub fn simulate(input: &NationInput) -> Outcome {
             for (r, region) in input.regions.iter().enumerate() {
                 budget[r] = region.capex_usd_bn[i] * 1e9;
                 let older_tdp_w: f64 = win_tdp_w[r * nl..(r + 1) * nl].iter().sum();
-                headroom_w[r] = power_headroom_w(input, &out, older_tdp_w, r, i);
+                headroom_w[r] = power_headroom_w(input, out, older_tdp_w, r, i);
             }
-            for &l in &order {
+            for &l in order.iter() {
                 let line = &input.lines[l];
                 let price = line.price_usd[i];
                 let mut total_demand = 0.0;
@@ -192,7 +287,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
             // Fleet, power and compute over surviving vintages: add this year's shipments
             // to the running sums.
             let watts_per_tdp_w = region.server_overhead[i] * region.pue[i];
-            let (mut chips, mut flops, mut tdp_w) = (0.0, 0.0, 0.0);
+            let (mut chips, mut flops, mut tdp_w, mut spent_usd) = (0.0, 0.0, 0.0, 0.0);
             let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) = (0.0, 0.0, 0.0, 0.0);
             for (l, line) in input.lines.iter().enumerate() {
                 let n = shipped[ship(r, l, i)];
@@ -209,7 +304,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
                     new_dom_chips += n;
                     new_dom_flops += n * line.flops_per_chip[i];
                 }
-                out.spent_usd_bn[at] += n * line.price_usd[i] / 1e9;
+                spent_usd += n * line.price_usd[i];
             }
             let fleet_gw = tdp_w * watts_per_tdp_w / 1e9;
             let conventional_gw = region.conventional_dc_gw[i];
@@ -238,7 +333,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
                         }
                     }
                 }
-                (ai_available_gw / fleet_gw, powered_by_merit(&mut cohorts, ai_available_gw * 1e9))
+                (ai_available_gw / fleet_gw, powered_by_merit(cohorts, ai_available_gw * 1e9))
             };
 
             out.dc_power_gw[at] = capacity_gw;
@@ -255,6 +350,7 @@ pub fn simulate(input: &NationInput) -> Outcome {
             out.shipped_domestic_flops[at] = new_dom_flops;
             out.shipped_chips[at] = new_chips;
             out.shipped_domestic_chips[at] = new_dom_chips;
+            out.spent_usd_bn[at] = spent_usd / 1e9;
             let unspent = budget[r] > BIND_TOLERANCE * region.capex_usd_bn[i] * 1e9;
             out.binding[at] = if phi < 1.0 - BIND_TOLERANCE || (power_capped[r] && unspent) {
                 Binding::Power
@@ -264,9 +360,8 @@ pub fn simulate(input: &NationInput) -> Outcome {
                 Binding::Capital
             };
         }
-        sum_world(&mut out, nr, i);
+        sum_world(out, input.regions.len(), i);
     }
-    out
 }
 
 /// Power, in W, that region `r` can still give to chips bought in year `i`: the most AI
@@ -287,7 +382,7 @@ fn power_headroom_w(input: &NationInput, out: &Outcome, older_tdp_w: f64, r: usi
 }
 
 /// Chips of one line and vintage in one region: their FLOP/s and all-in power.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Cohort {
     flops: f64,
     watts: f64,
@@ -312,34 +407,36 @@ fn powered_by_merit(cohorts: &mut [Cohort], available_w: f64) -> f64 {
 }
 
 /// World = sum of regions; its binding constraint is the one that binds for the largest
-/// share of world installed compute.
+/// share of world installed compute. Overwrites the World entries of year `i`.
 fn sum_world(out: &mut Outcome, nr: usize, i: usize) {
     let ny = out.years;
     let w = nr * ny + i;
+    for v in [
+        &mut out.generation_twh,
+        &mut out.dc_power_gw,
+        &mut out.conventional_dc_gw,
+        &mut out.ai_power_demand_gw,
+        &mut out.dc_electricity_twh,
+        &mut out.accelerators,
+        &mut out.installed_flops,
+        &mut out.effective_flops,
+        &mut out.stranded_flops,
+        &mut out.shipped_flops,
+        &mut out.shipped_domestic_flops,
+        &mut out.shipped_chips,
+        &mut out.shipped_domestic_chips,
+        &mut out.spent_usd_bn,
+    ] {
+        v[w] = (0..nr).map(|r| v[r * ny + i]).sum();
+    }
     let mut weight = [0.0f64; 3];
+    let mut projected = false;
     for r in 0..nr {
         let at = r * ny + i;
-        for v in [
-            &mut out.generation_twh,
-            &mut out.dc_power_gw,
-            &mut out.conventional_dc_gw,
-            &mut out.ai_power_demand_gw,
-            &mut out.dc_electricity_twh,
-            &mut out.accelerators,
-            &mut out.installed_flops,
-            &mut out.effective_flops,
-            &mut out.stranded_flops,
-            &mut out.shipped_flops,
-            &mut out.shipped_domestic_flops,
-            &mut out.shipped_chips,
-            &mut out.shipped_domestic_chips,
-            &mut out.spent_usd_bn,
-        ] {
-            v[w] += v[at];
-        }
-        out.generation_projected[w] |= out.generation_projected[at];
+        projected |= out.generation_projected[at];
         weight[out.binding[at] as usize] += out.installed_flops[at];
     }
+    out.generation_projected[w] = projected;
     let installed = out.installed_flops[w];
     out.powered_fraction[w] = if installed > 0.0 { 1.0 - out.stranded_flops[w] / installed } else { 1.0 };
     out.binding[w] = [Binding::Power, Binding::Chips, Binding::Capital]

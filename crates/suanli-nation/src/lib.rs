@@ -29,5 +29,5 @@ pub mod engine;
 pub mod levers;
 pub mod outcome;
 
-pub use engine::simulate;
+pub use engine::{simulate, History, Simulation};
 pub use outcome::{Binding, Outcome};

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
-use suanli_nation::simulate;
+use suanli_nation::{simulate, History};
 use suanli_scenario::model::NationInput;
 
 /// A randomised tiny world.
@@ -98,6 +98,23 @@ proptest! {
                 let shares: f64 = (0..out.world()).map(|r| out.world_share(r, y)).sum();
                 prop_assert!(close(shares, 1.0, 1e-9));
             }
+        }
+    }
+
+    #[test]
+    fn projecting_from_history_equals_a_full_run(x in world(), factors in proptest::collection::vec(0.2f64..5.0, 3)) {
+        // One history and one scratch simulation serve inputs that differ after calibration,
+        // in any order, as Monte Carlo uses them.
+        let history = History::new(&x);
+        let mut sim = history.scratch();
+        let start = x.calibration_index() + 1;
+        for f in factors {
+            let mut y = x.clone();
+            for r in &mut y.regions {
+                r.capex_usd_bn[start..].iter_mut().for_each(|v| *v *= f);
+                r.interconnect_gw_per_year[start..].iter_mut().for_each(|v| *v /= f);
+            }
+            prop_assert_eq!(history.project(&y, &mut sim), &simulate(&y));
         }
     }
 }

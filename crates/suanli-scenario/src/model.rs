@@ -28,6 +28,11 @@ impl NationInput {
         (self.last_year - self.first_year + 1) as usize
     }
 
+    /// Index of the calibration year into the per-year vectors.
+    pub fn calibration_index(&self) -> usize {
+        (self.calibration_year - self.first_year) as usize
+    }
+
     /// Index of a year into the per-year vectors.
     pub fn year_index(&self, year: i32) -> Option<usize> {
         (self.first_year..=self.last_year).contains(&year).then(|| (year - self.first_year) as usize)
