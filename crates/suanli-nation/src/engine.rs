@@ -66,7 +66,9 @@ pub struct Simulation {
     power_capped: Vec<bool>,
     headroom_w: Vec<f64>,
     demand: Vec<f64>,
-    cohorts: Vec<Cohort>,
+    /// Surviving (line, vintage) pairs of the current year, most FLOP/s per watt first;
+    /// filled when a region first runs short of power in that year.
+    merit: Vec<(f64, usize, usize)>,
 }
 
 /// The model run through the calibration year, kept to project many variants of one
@@ -168,7 +170,7 @@ impl Simulation {
             power_capped: vec![false; nr],
             headroom_w: vec![0.0; nr],
             demand: vec![0.0; nr],
-            cohorts: Vec::with_capacity(nl * life),
+            merit: Vec::with_capacity(nl * life),
         }
     }
 
@@ -200,8 +202,9 @@ impl Simulation {
             power_capped,
             headroom_w,
             demand,
-            cohorts,
+            merit,
         } = self;
+        merit.clear();
         for (r, region) in input.regions.iter().enumerate() {
             let at = r * ny + i;
             out.generation_twh[at] = if year <= region.last_reported_year {
@@ -320,20 +323,25 @@ impl Simulation {
             let (phi, powered_flops) = if fleet_gw <= ai_available_gw {
                 (1.0, flops)
             } else {
-                // Power is short: list the cohorts (line, vintage) to run the best first.
-                cohorts.clear();
-                for (l, line) in input.lines.iter().enumerate() {
-                    for v in (i + 1).saturating_sub(life)..=i {
-                        let n = shipped[ship(r, l, v)];
-                        if n > 0.0 {
-                            cohorts.push(Cohort {
-                                flops: n * line.flops_per_chip[v],
-                                watts: n * line.tdp_w[v] * watts_per_tdp_w,
-                            });
-                        }
+                // Power is short: run the most efficient cohorts (line, vintage) first.
+                if merit.is_empty() {
+                    merit_order(input, i, life, merit);
+                }
+                let mut left_w = ai_available_gw * 1e9;
+                let mut powered_flops = 0.0;
+                for &(_, l, v) in merit.iter() {
+                    let n = shipped[ship(r, l, v)];
+                    let line = &input.lines[l];
+                    let watts = n * line.tdp_w[v] * watts_per_tdp_w;
+                    if watts <= left_w {
+                        powered_flops += n * line.flops_per_chip[v];
+                        left_w -= watts;
+                    } else {
+                        powered_flops += n * line.flops_per_chip[v] * (left_w / watts);
+                        break;
                     }
                 }
-                (ai_available_gw / fleet_gw, powered_by_merit(cohorts, ai_available_gw * 1e9))
+                (ai_available_gw / fleet_gw, powered_flops)
             };
 
             out.dc_power_gw[at] = capacity_gw;
@@ -381,29 +389,15 @@ fn power_headroom_w(input: &NationInput, out: &Outcome, older_tdp_w: f64, r: usi
     (ai_w / (1.0 - unpowered) - old_w).max(0.0)
 }
 
-/// Chips of one line and vintage in one region: their FLOP/s and all-in power.
-#[derive(Debug, Clone, Copy)]
-struct Cohort {
-    flops: f64,
-    watts: f64,
-}
-
-/// FLOP/s that `available_w` of power can run when operators power the most efficient
-/// chips first (FLOP/s per watt, best first). With this merit order, adding chips or
-/// power never lowers effective compute.
-fn powered_by_merit(cohorts: &mut [Cohort], available_w: f64) -> f64 {
-    cohorts.sort_by(|a, b| (b.flops / b.watts).total_cmp(&(a.flops / a.watts)));
-    let mut left = available_w;
-    let mut powered = 0.0;
-    for c in cohorts.iter() {
-        if left <= 0.0 {
-            break;
-        }
-        let share = (left / c.watts).min(1.0);
-        powered += share * c.flops;
-        left -= share * c.watts;
+/// The (line, vintage) pairs alive in year `i`, most FLOP/s per watt first. Operators
+/// power the most efficient chips first; with this merit order, adding chips or power
+/// never lowers effective compute. The order is the same in every region: the region's
+/// server overhead and PUE scale every chip's power alike.
+fn merit_order(input: &NationInput, i: usize, life: usize, merit: &mut Vec<(f64, usize, usize)>) {
+    for (l, line) in input.lines.iter().enumerate() {
+        merit.extend(((i + 1).saturating_sub(life)..=i).map(|v| (line.flops_per_chip[v] / line.tdp_w[v], l, v)));
     }
-    powered
+    merit.sort_by(|a, b| b.0.total_cmp(&a.0));
 }
 
 /// World = sum of regions; its binding constraint is the one that binds for the largest
