@@ -63,6 +63,19 @@ pub fn run(cmd: ScenarioCommand) -> Result<(), CliError> {
                 ]);
             }
             s.push_str(&t.render());
+            if !r.uncertainty.is_empty() {
+                s.push_str(&format!(
+                    "\nuncertain in Monte Carlo (`suanli mc`), {} independent factors; the years after {} are drawn:\n\n",
+                    r.uncertainty.factors.len(),
+                    i.calibration_year
+                ));
+                let mut t = Table::new(&["factor", "distribution and source"]);
+                for f in &r.uncertainty.factors {
+                    let label = if f.per_year { format!("{} (per year)", f.label) } else { f.label.clone() };
+                    t.row(vec![label, f.description.clone()]);
+                }
+                s.push_str(&t.render());
+            }
             if builtin_scenario(&name).is_none() {
                 s.push_str(&format!("\n(from file {name})\n"));
             }

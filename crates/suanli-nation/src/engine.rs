@@ -395,7 +395,9 @@ fn power_headroom_w(input: &NationInput, out: &Outcome, older_tdp_w: f64, r: usi
 /// server overhead and PUE scale every chip's power alike.
 fn merit_order(input: &NationInput, i: usize, life: usize, merit: &mut Vec<(f64, usize, usize)>) {
     for (l, line) in input.lines.iter().enumerate() {
-        merit.extend(((i + 1).saturating_sub(life)..=i).map(|v| (line.flops_per_chip[v] / line.tdp_w[v], l, v)));
+        merit.extend(
+            ((i + 1).saturating_sub(life)..=i).map(|v| (line.flops_per_chip[v] / line.tdp_w[v], l, v)),
+        );
     }
     merit.sort_by(|a, b| b.0.total_cmp(&a.0));
 }

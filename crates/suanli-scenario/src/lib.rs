@@ -25,12 +25,14 @@
 
 pub mod builtin;
 pub mod diag;
+pub mod dist;
 pub mod model;
 pub mod params;
 pub mod parse;
 pub mod resolve;
 pub mod series;
 pub mod template;
+pub mod uncertainty;
 
 pub use diag::{Diagnostic, ScenarioError, SourceText};
 pub use model::NationInput;

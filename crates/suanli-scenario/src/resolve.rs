@@ -11,6 +11,7 @@ use crate::model::{LineInput, NationInput, RegionInput};
 use crate::params::{self, ParamDef, Scope};
 use crate::parse::{parse, Loc, ParamValue, RawScenario};
 use crate::series::Series;
+use crate::uncertainty::{self, Uncertainty};
 
 /// The data a scenario is resolved against.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +35,8 @@ pub struct Provenance {
     pub value: String,
     /// Citation, or where it was set when the file gives none.
     pub source: String,
+    /// Distribution in Monte Carlo runs, e.g. `triangular(1.15, 1.3, 1.5) value`.
+    pub uncertain: Option<String>,
 }
 
 /// A resolved scenario.
@@ -45,6 +48,8 @@ pub struct Resolved {
     pub description: String,
     /// Where every value came from.
     pub provenance: Vec<Provenance>,
+    /// Uncertain parameters, for Monte Carlo runs (empty when none is uncertain).
+    pub uncertainty: Uncertainty,
 }
 
 /// Reads the text of a scenario named by `extends` (a path relative to the file that names
@@ -62,8 +67,14 @@ pub fn resolve(src: SourceText, load: &mut Loader<'_>, data: DataSet<'_>) -> Res
     // Resolve even after parse errors so that every problem is reported at once, but drop
     // "missing parameter" errors then: they usually echo a value that failed to parse.
     let root = Loc { file: root_name, line: 1, column: 1 };
-    let resolver =
-        Resolver { data, root, diags: Vec::new(), provenance: Vec::new(), report_missing: diags.is_empty() };
+    let resolver = Resolver {
+        data,
+        root,
+        diags: Vec::new(),
+        provenance: Vec::new(),
+        report_missing: diags.is_empty(),
+        effective: Default::default(),
+    };
     match resolver.run(raw) {
         Ok(r) if diags.is_empty() => Ok(r),
         Ok(_) => Err(ScenarioError { diagnostics: diags }),
@@ -143,6 +154,9 @@ struct Resolver<'a> {
     provenance: Vec<Provenance>,
     /// Whether to report missing parameters (off after parse errors).
     report_missing: bool,
+    /// The series used for each uncertain parameter, by `scope.name` (scope of the actual
+    /// region or line, also when written in `[regions.all]`).
+    effective: std::collections::BTreeMap<String, Series>,
 }
 
 impl Resolver<'_> {
@@ -353,7 +367,13 @@ impl Resolver<'_> {
             lines,
             regions,
         };
-        Ok(Resolved { input, description: raw.description.unwrap_or_default(), provenance: self.provenance })
+        let uncertainty = uncertainty::collect(&raw, &input, &self.effective)?;
+        Ok(Resolved {
+            input,
+            description: raw.description.unwrap_or_default(),
+            provenance: self.provenance,
+            uncertainty,
+        })
     }
 
     fn world(&mut self, raw: &RawScenario, name: &str, first: i32, last: i32) -> Option<Vec<f64>> {
@@ -378,11 +398,27 @@ impl Resolver<'_> {
         // Import caps are keyed by line, so their definition is the generic one.
         let def: &ParamDef =
             params::param(kind, if kind == Scope::RegionLine { "import_cap_chips" } else { name })?;
+        let uncertain = written.and_then(|pv| pv.uncertain.as_ref()).map(|u| {
+            let of = match u.of {
+                crate::uncertainty::Of::Value => "value",
+                crate::uncertainty::Of::Scale => "scale",
+                crate::uncertainty::Of::Growth => "growth_per_year",
+            };
+            let src = u.source.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+            format!("{} {of}{src}", u.dist.describe())
+        });
         let (series, source, loc) = match (written, default) {
+            (Some(ParamValue { series: None, loc, .. }), None) => {
+                self.diags.push(loc.error(format!(
+                    "`{name}` has no default value: write `value` or `years` beside `uncertain`"
+                )));
+                return None;
+            }
+            (Some(pv @ ParamValue { series: None, .. }), Some((s, src))) => (s, src, Some(pv.loc.clone())),
             (Some(pv), _) => {
                 let src =
                     pv.source.clone().unwrap_or_else(|| format!("set in {}:{}", pv.loc.file, pv.loc.line));
-                (pv.series.clone(), src, Some(pv.loc.clone()))
+                (pv.series.clone().unwrap_or_else(|| Series::constant(0.0)), src, Some(pv.loc.clone()))
             }
             (None, Some((s, src))) => (s, src, None),
             (None, None) => {
@@ -410,12 +446,16 @@ impl Resolver<'_> {
             )));
             return None;
         }
+        if uncertain.is_some() {
+            self.effective.insert(format!("{scope}.{name}"), series.clone());
+        }
         self.provenance.push(Provenance {
             scope: scope.to_string(),
             param: name.to_string(),
             unit: def.unit.to_string(),
             value: series.describe(),
             source,
+            uncertain,
         });
         Some(values)
     }

@@ -1,0 +1,418 @@
+//! Uncertain parameters: what a scenario says about its values' distributions, resolved
+//! into factors (independent uniform draws) and effects (which input vector a factor sets,
+//! and how).
+//!
+//! A draw is a vector of uniform numbers in (0, 1), one per factor (or one per projected
+//! year for `draw = "per_year"`). [`Uncertainty::apply`] maps it through each effect's
+//! quantile function into the years after the calibration year; the years up to it are
+//! calibrated to data and never change, so a Monte Carlo run only projects.
+
+use std::collections::BTreeMap;
+
+use crate::diag::Diagnostic;
+use crate::dist::Dist;
+use crate::model::NationInput;
+use crate::params::{self, Scope};
+use crate::parse::{Loc, ParamValue, RawScenario};
+use crate::series::Series;
+
+/// The input vector a slot names; `$($m)*` is `mut` or nothing.
+macro_rules! slot_vec {
+    ($input:expr, $slot:expr, $($m:tt)*) => {
+        match $slot {
+            Slot::ImportCap(r, l) => &$($m)* $input.regions[r].import_cap_chips[l],
+            Slot::Line(l, name) => {
+                let line = &$($m)* $input.lines[l];
+                match name {
+                    "flops_per_chip" => &$($m)* line.flops_per_chip,
+                    "tdp_w" => &$($m)* line.tdp_w,
+                    "price_usd" => &$($m)* line.price_usd,
+                    _ => &$($m)* line.production_cap_chips,
+                }
+            }
+            Slot::Region(r, name) => {
+                let region = &$($m)* $input.regions[r];
+                match name {
+                    "generation_growth_per_year" => &$($m)* region.generation_growth_per_year,
+                    "dc_share_max" => &$($m)* region.dc_share_max,
+                    "interconnect_gw_per_year" => &$($m)* region.interconnect_gw_per_year,
+                    "conventional_dc_gw" => &$($m)* region.conventional_dc_gw,
+                    "pue" => &$($m)* region.pue,
+                    "server_overhead" => &$($m)* region.server_overhead,
+                    "load_factor" => &$($m)* region.load_factor,
+                    "utilisation" => &$($m)* region.utilisation,
+                    "max_unpowered_share" => &$($m)* region.max_unpowered_share,
+                    _ => &$($m)* region.capex_usd_bn,
+                }
+            }
+        }
+    };
+}
+
+/// What a draw of an uncertain parameter sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Of {
+    /// The value itself (a constant, or the base-year value of a growing series).
+    Value,
+    /// A factor multiplying every value of the series.
+    Scale,
+    /// The growth rate after the series' last point.
+    Growth,
+}
+
+/// Which draws a distribution shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrawScope {
+    /// One draw per run, used by every year (and every region, in `[regions.all]`).
+    Shared,
+    /// In `[regions.all]`: an independent draw for each region.
+    PerRegion,
+    /// An independent draw for each projected year.
+    PerYear,
+}
+
+/// An `uncertain = { ... }` entry as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertain {
+    /// The distribution.
+    pub dist: Dist,
+    /// What it sets.
+    pub of: Of,
+    /// Which draws it shares.
+    pub draw: DrawScope,
+    /// Correlation group: entries of one group share one uniform draw (rank correlation 1).
+    pub group: Option<String>,
+    /// Citation for the range.
+    pub source: Option<String>,
+    /// Where it was written.
+    pub loc: Loc,
+}
+
+/// An independent random input of the model: one uniform number per draw (per projected
+/// year if `per_year`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// Name, e.g. `regions.china.capex_usd_bn` or `group chip_progress`.
+    pub label: String,
+    /// Distribution(s) and citation, for reports.
+    pub description: String,
+    /// Whether each projected year draws anew.
+    pub per_year: bool,
+}
+
+/// Which input vector an effect writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// A chip-line parameter (index into `lines`, parameter name).
+    Line(usize, &'static str),
+    /// A region parameter (index into `regions`, parameter name).
+    Region(usize, &'static str),
+    /// An import cap (region, line).
+    ImportCap(usize, usize),
+}
+
+/// How an effect turns a drawn number `x` into the values of projected year `i`.
+#[derive(Debug, Clone, PartialEq)]
+enum Rule {
+    /// `x * m[i]`: for `of = "value"`, `m` is the series with its value set to one; for
+    /// `of = "scale"`, the series itself.
+    Multiply(Vec<f64>),
+    /// `anchor_value * (1 + x)^(year - anchor_year)` from index `from` on.
+    Grow { anchor_year: i32, anchor_value: f64, from: usize },
+}
+
+/// One uncertain parameter applied to one input vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effect {
+    /// Index into [`Uncertainty::factors`].
+    pub factor: usize,
+    /// Distribution of the drawn number.
+    pub dist: Dist,
+    /// The vector written.
+    pub slot: Slot,
+    rule: Rule,
+    /// Valid range of the parameter: draws beyond it are clamped to it.
+    min: f64,
+    max: f64,
+}
+
+/// Every uncertain parameter of a scenario.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Uncertainty {
+    /// Independent random inputs.
+    pub factors: Vec<Factor>,
+    /// What each factor sets.
+    pub effects: Vec<Effect>,
+    /// Offset of each factor in a draw's vector of uniforms.
+    offsets: Vec<usize>,
+    /// Index of the first projected year (after calibration).
+    first_index: usize,
+    /// Number of years.
+    years: usize,
+    /// Year of index 0.
+    first_year: i32,
+}
+
+impl Uncertainty {
+    /// Whether the scenario has no uncertain parameter.
+    pub fn is_empty(&self) -> bool {
+        self.factors.is_empty()
+    }
+
+    /// Uniform numbers per draw.
+    pub fn dimension(&self) -> usize {
+        self.offsets.last().map_or(0, |&o| o + self.width(self.factors.len() - 1))
+    }
+
+    /// Uniform numbers used by factor `f`.
+    pub fn width(&self, f: usize) -> usize {
+        if self.factors[f].per_year {
+            self.years - self.first_index
+        } else {
+            1
+        }
+    }
+
+    /// Range of factor `f` in a draw's vector of uniforms.
+    pub fn range(&self, f: usize) -> std::ops::Range<usize> {
+        self.offsets[f]..self.offsets[f] + self.width(f)
+    }
+
+    /// Writes the draw `u` (uniforms in (0, 1), [`Uncertainty::dimension`] of them) into
+    /// the projected years of `input`, which must be the input this uncertainty was
+    /// resolved with (or a copy that earlier calls changed: every touched value is
+    /// rewritten).
+    pub fn apply(&self, u: &[f64], input: &mut NationInput) {
+        let first = self.first_index;
+        for e in &self.effects {
+            let us = &u[self.range(e.factor)];
+            let shared = (us.len() == 1).then(|| e.dist.quantile(us[0]));
+            let draw = |i: usize| shared.unwrap_or_else(|| e.dist.quantile(us[i - first]));
+            let values: &mut Vec<f64> = slot_vec!(input, e.slot, mut);
+            match &e.rule {
+                Rule::Multiply(m) => {
+                    for i in first..values.len() {
+                        values[i] = (draw(i) * m[i]).clamp(e.min, e.max);
+                    }
+                }
+                Rule::Grow { anchor_year, anchor_value, from } => {
+                    let x = draw(*from);
+                    let year = self.first_year + *from as i32;
+                    let mut v = anchor_value * (1.0 + x).powi(year - anchor_year);
+                    for value in &mut values[*from..] {
+                        *value = v.clamp(e.min, e.max);
+                        v *= 1.0 + x;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Collects the uncertain parameters of a resolved scenario. `input` is what `raw`
+/// resolved to; region and line indices follow it.
+pub(crate) fn collect(
+    raw: &RawScenario,
+    input: &NationInput,
+    effective: &BTreeMap<String, Series>,
+) -> Result<Uncertainty, Vec<Diagnostic>> {
+    let mut b = Builder {
+        input,
+        effective,
+        u: Uncertainty {
+            first_index: input.calibration_index() + 1,
+            years: input.years(),
+            first_year: input.first_year,
+            ..Default::default()
+        },
+        keys: BTreeMap::new(),
+        diags: Vec::new(),
+    };
+    for (name, pv) in &raw.world {
+        if let Some(un) = &pv.uncertain {
+            b.diags.push(un.loc.error(format!("`{name}` cannot be uncertain: it shapes the calibrated history")).with_hint(
+                "uncertainty applies to the years after the calibration year; try a scenario per value instead",
+            ));
+        }
+    }
+    for (l, (id, line)) in raw.lines.iter().enumerate() {
+        for (name, pv) in &line.params {
+            let Some(def) = params::param(Scope::Line, name) else { continue };
+            if name == "history_fleet_growth_factor" {
+                if let Some(un) = &pv.uncertain {
+                    b.diags
+                        .push(un.loc.error(format!(
+                            "`{name}` cannot be uncertain: it shapes the calibrated history"
+                        )));
+                }
+                continue;
+            }
+            let label = format!("lines.{id}.{name}");
+            b.add(&label, &label, pv, Slot::Line(l, def.name), false, None);
+        }
+    }
+    let empty = Default::default();
+    let all = raw.regions.get("all").unwrap_or(&empty);
+    for (r, region) in input.regions.iter().enumerate() {
+        let own = raw.regions.get(&region.id).unwrap_or(&empty);
+        for def in params::PARAMS.iter().filter(|p| p.scope == Scope::Region) {
+            let (pv, from_all) = match (own.params.get(def.name), all.params.get(def.name)) {
+                (Some(pv), _) => (pv, false),
+                (None, Some(pv)) => (pv, true),
+                (None, None) => continue,
+            };
+            let scope = if from_all { "regions.all" } else { &format!("regions.{}", region.id) };
+            let label = format!("{scope}.{}", def.name);
+            let key = format!("regions.{}.{}", region.id, def.name);
+            b.add(&label, &key, pv, Slot::Region(r, def.name), from_all, Some(&region.name));
+        }
+        for (l, line) in input.lines.iter().enumerate() {
+            let (pv, from_all) =
+                match (own.import_cap_chips.get(&line.id), all.import_cap_chips.get(&line.id)) {
+                    (Some(pv), _) => (pv, false),
+                    (None, Some(pv)) => (pv, true),
+                    (None, None) => continue,
+                };
+            let scope = if from_all { "regions.all" } else { &format!("regions.{}", region.id) };
+            let label = format!("{scope}.import_cap_chips.{}", line.id);
+            let key = format!("regions.{}.import_cap_chips.{}", region.id, line.id);
+            b.add(&label, &key, pv, Slot::ImportCap(r, l), from_all, Some(&region.name));
+        }
+    }
+    if b.diags.is_empty() {
+        Ok(b.u)
+    } else {
+        Err(b.diags)
+    }
+}
+
+struct Builder<'a> {
+    input: &'a NationInput,
+    /// The series each uncertain parameter resolved to, by `scope.name`.
+    effective: &'a BTreeMap<String, Series>,
+    u: Uncertainty,
+    /// Factor index by key (label, group, or label and region).
+    keys: BTreeMap<String, usize>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    /// Adds the uncertainty of `pv` (written at `label`) on `slot`, whose resolved series
+    /// is `effective[series_key]`.
+    fn add(
+        &mut self,
+        label: &str,
+        series_key: &str,
+        pv: &ParamValue,
+        slot: Slot,
+        from_all: bool,
+        region: Option<&str>,
+    ) {
+        let Some(un) = &pv.uncertain else { return };
+        // Absent when resolution already reported the parameter as invalid.
+        let Some(series) = self.effective.get(series_key) else { return };
+        let input = self.input;
+        let (scope, name) = match slot {
+            Slot::Line(_, n) => (Scope::Line, n),
+            Slot::Region(_, n) => (Scope::Region, n),
+            Slot::ImportCap(..) => (Scope::RegionLine, "import_cap_chips"),
+        };
+        let Some(def) = params::param(scope, name) else { return };
+        if un.draw == DrawScope::PerRegion && !from_all {
+            self.diags.push(un.loc.error("`draw = \"per_region\"` only applies in [regions.all]"));
+            return;
+        }
+        if un.group.is_some() && un.draw != DrawScope::Shared {
+            self.diags
+                .push(un.loc.error(
+                    "a correlation `group` shares one draw; it cannot also be per region or per year",
+                ));
+            return;
+        }
+        let first_year = input.first_year;
+        let first_index = self.u.first_index;
+        let rule = match un.of {
+            Of::Scale => {
+                let base: &Vec<f64> = slot_vec!(input, slot,);
+                Rule::Multiply(base.clone())
+            }
+            Of::Value if series.points.len() > 1 => {
+                self.diags.push(
+                    un.loc
+                        .error(format!("`{name}` is a per-year table: a draw cannot replace its value"))
+                        .with_hint("use `of = \"scale\"` to scale the table, or `of = \"growth_per_year\"`"),
+                );
+                return;
+            }
+            Of::Value => {
+                let unit = Series {
+                    points: vec![(series.points[0].0, 1.0)],
+                    growth_per_year: series.growth_per_year,
+                };
+                let median = un.dist.quantile(0.5);
+                if !(def.min..=def.max).contains(&median) {
+                    self.diags.push(un.loc.error(format!(
+                        "the median draw of `{name}` is {}, outside its valid range {} to {} {}",
+                        crate::series::fmt_num(median),
+                        crate::series::fmt_num(def.min),
+                        crate::series::fmt_num(def.max),
+                        def.unit
+                    )));
+                    return;
+                }
+                Rule::Multiply(unit.over(first_year, input.last_year))
+            }
+            Of::Growth if un.draw == DrawScope::PerYear => {
+                self.diags.push(un.loc.error("a growth rate cannot be drawn per year").with_hint(
+                    "draw one growth rate (`draw = \"shared\"`) or use `of = \"scale\"` per year",
+                ));
+                return;
+            }
+            Of::Growth => {
+                let (anchor_year, anchor_value) = series.points[series.points.len() - 1];
+                let from = if series.points.len() == 1 {
+                    first_index
+                } else {
+                    ((anchor_year - first_year + 1).max(0) as usize).max(first_index)
+                };
+                Rule::Grow { anchor_year, anchor_value, from }
+            }
+        };
+        let key = match (&un.group, un.draw, region) {
+            (Some(g), _, _) => format!("group {g}"),
+            (None, DrawScope::PerRegion, Some(r)) => format!("{label} [{r}]"),
+            _ => label.to_string(),
+        };
+        let of = match un.of {
+            Of::Value => "value",
+            Of::Scale => "scale",
+            Of::Growth => "growth_per_year",
+        };
+        let source = un.source.as_deref().map(|s| format!("; {s}")).unwrap_or_default();
+        let description = match &un.group {
+            Some(_) => format!("{label}: {} {of}{source}", un.dist.describe()),
+            None => format!("{} {of}{source}", un.dist.describe()),
+        };
+        let factor = match self.keys.get(&key) {
+            Some(&f) => {
+                if un.group.is_some() && !self.u.factors[f].description.contains(label) {
+                    self.u.factors[f].description.push_str(&format!(" | {description}"));
+                }
+                f
+            }
+            None => {
+                let f = self.u.factors.len();
+                let offset = if f == 0 { 0 } else { self.u.offsets[f - 1] + self.u.width(f - 1) };
+                self.u.factors.push(Factor {
+                    label: key.clone(),
+                    description,
+                    per_year: un.draw == DrawScope::PerYear,
+                });
+                self.u.offsets.push(offset);
+                self.keys.insert(key, f);
+                f
+            }
+        };
+        self.u.effects.push(Effect { factor, dist: un.dist.clone(), slot, rule, min: def.min, max: def.max });
+    }
+}
