@@ -9,6 +9,7 @@ mod claims_cmd;
 mod data_cmd;
 mod error;
 mod load;
+mod mc_cmd;
 mod output;
 mod race;
 mod scenario_cmd;
@@ -78,6 +79,57 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Monte Carlo over the scenario's uncertain parameters: percentiles by region and
+    /// year, the probability that one region leads another, binding-constraint odds.
+    Mc {
+        /// Built-in scenario name or path to a scenario TOML file.
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        /// Number of draws.
+        #[arg(long, default_value_t = 10_000)]
+        draws: u64,
+        /// Seed: the same seed gives the same output, whatever the number of threads.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Another pair LEADER:FOLLOWER whose lead probability to report (region ids or
+        /// names); China:United States and China:Rest of World are always reported.
+        #[arg(long)]
+        pair: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Which uncertain parameter drives an output: tornado (p10 to p90 swings) and Sobol
+    /// first-order and total indices.
+    Sensitivity {
+        /// Built-in scenario name or path to a scenario TOML file.
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        /// Output to analyse: `passing-year:LEADER:FOLLOWER` or `METRIC:REGION:YEAR`
+        /// (METRIC: effective_flops, generation_twh, dc_electricity_twh). Repeatable;
+        /// default: passing-year:china:united_states and effective_flops:china:2030.
+        #[arg(long)]
+        output: Vec<String>,
+        /// Sobol base samples N (the model runs N x (factors + 2) times).
+        #[arg(long, default_value_t = 4096)]
+        samples: usize,
+        /// Seed of the Sobol samples.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Show, list or create scenarios.
     Scenario {
         #[command(subcommand)]
@@ -107,6 +159,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Claims { scenario, claims, format, out } => {
             claims_cmd::run(&scenario, claims.as_deref(), format, out.as_deref())
+        }
+        Command::Mc { scenario, draws, seed, pair, format, quiet, out } => {
+            mc_cmd::run_mc(&scenario, draws, seed, &pair, format, quiet, out.as_deref())
+        }
+        Command::Sensitivity { scenario, output, samples, seed, format, quiet, out } => {
+            mc_cmd::run_sensitivity(&scenario, &output, samples, seed, format, quiet, out.as_deref())
         }
         Command::Scenario { command } => scenario_cmd::run(command),
         Command::Data { command } => data_cmd::run(command),

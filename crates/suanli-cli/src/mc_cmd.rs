@@ -1,0 +1,377 @@
+//! `suanli mc` and `suanli sensitivity`: the nation model under uncertainty.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use suanli_mc::output::{Metric, Output};
+use suanli_mc::run::{monte_carlo, McConfig, McResult, Model};
+use suanli_mc::sensitivity::{sobol, tornado, Sobol, Tornado};
+use suanli_nation::simulate;
+use suanli_scenario::resolve::Resolved;
+
+use crate::error::CliError;
+use crate::load::{load_data, load_scenario};
+use crate::output::emit;
+use crate::race::ATTRIBUTION;
+use crate::table::{num, pct, Table};
+use crate::Format;
+
+/// Pairs reported by default: (leader, follower) region ids.
+const DEFAULT_PAIRS: [(&str, &str); 2] = [("china", "united_states"), ("china", "rest_of_world")];
+
+/// A progress bar on stderr that appears once a run has taken a second, and never when
+/// `quiet` or when stderr is not a terminal.
+struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    shown: OnceLock<()>,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(total: u64, what: &str, quiet: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{what} {{bar:30}} {{human_pos}}/{{human_len}} ({{per_sec}}, eta {{eta}})"
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: OnceLock::new(),
+            enabled: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+        if self.enabled && self.start.elapsed() > Duration::from_secs(1) {
+            self.shown.get_or_init(|| self.bar.set_draw_target(ProgressDrawTarget::stderr()));
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Region index (in the outcome) of a region id or name.
+fn region_index(r: &Resolved, name: &str) -> Result<usize, CliError> {
+    let norm = |s: &str| s.to_lowercase().replace(['_', '-'], " ");
+    if norm(name) == "world" {
+        return Ok(r.input.regions.len());
+    }
+    r.input.regions.iter().position(|x| norm(&x.id) == norm(name) || norm(&x.name) == norm(name)).ok_or_else(
+        || {
+            let names: Vec<&str> = r.input.regions.iter().map(|x| x.id.as_str()).collect();
+            CliError::Usage(format!("unknown region `{name}`; regions are {}, world", names.join(", ")))
+        },
+    )
+}
+
+fn parse_pair(r: &Resolved, s: &str) -> Result<(usize, usize), CliError> {
+    let (a, b) = s.split_once(':').ok_or_else(|| {
+        CliError::Usage(format!("`--pair {s}`: write LEADER:FOLLOWER, e.g. china:united_states"))
+    })?;
+    Ok((region_index(r, a)?, region_index(r, b)?))
+}
+
+fn no_uncertainty(r: &Resolved) -> CliError {
+    CliError::Usage(format!(
+        "scenario `{}` has no uncertain parameter: add `uncertain = {{ dist = ... }}` to a value, or extend `baseline` (see docs/uncertainty.md)",
+        r.input.name
+    ))
+}
+
+/// `suanli mc`.
+#[allow(clippy::too_many_arguments)]
+pub fn run_mc(
+    scenario: &str,
+    draws: u64,
+    seed: u64,
+    pairs: &[String],
+    format: Format,
+    quiet: bool,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    if draws == 0 {
+        return Err(CliError::Usage("`--draws` must be at least 1".into()));
+    }
+    let data = load_data()?;
+    let resolved = load_scenario(scenario, &data)?;
+    if resolved.uncertainty.is_empty() {
+        return Err(no_uncertainty(&resolved));
+    }
+    let mut pair_idx: Vec<(usize, usize)> = DEFAULT_PAIRS
+        .iter()
+        .map(|(a, b)| Ok((region_index(&resolved, a)?, region_index(&resolved, b)?)))
+        .collect::<Result<_, CliError>>()?;
+    for p in pairs {
+        let p = parse_pair(&resolved, p)?;
+        if !pair_idx.contains(&p) {
+            pair_idx.push(p);
+        }
+    }
+    let model = Model::new(&resolved.input, &resolved.uncertainty);
+    let progress = Progress::new(draws, "draws", quiet);
+    let result = monte_carlo(&model, &McConfig { draws, seed, pairs: pair_idx }, &|n| progress.advance(n));
+    progress.finish();
+    let text = match format {
+        Format::Json => json(&result)?,
+        Format::Csv => csv_percentiles(&result)?,
+        Format::Table => mc_table(&result),
+    };
+    emit(&text, out)
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| CliError::Runtime(format!("failed to write JSON: {e}")))
+}
+
+fn csv_percentiles(r: &McResult) -> Result<String, CliError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in &r.percentiles {
+        w.serialize(row).map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
+    }
+    let bytes = w.into_inner().map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| CliError::Runtime(e.to_string()))
+}
+
+/// Years shown in tables: the first projected year, then every fifth.
+fn table_years(first: i32, last: i32) -> Vec<i32> {
+    let mut years: Vec<i32> = (first..=last).filter(|y| y % 5 == 0 || *y == first).collect();
+    if years.last() != Some(&last) {
+        years.push(last);
+    }
+    years
+}
+
+fn mc_table(r: &McResult) -> String {
+    let years: Vec<i32> = {
+        let first = r.binding_probability.first().map_or(2025, |b| b.year);
+        let last = r.binding_probability.last().map_or(2040, |b| b.year);
+        table_years(first, last)
+    };
+    let mut s = format!(
+        "scenario: {} — {} draws, seed {}, {} uncertain factors (percentiles within {:.1} %)\n\n",
+        r.scenario,
+        r.draws,
+        r.seed,
+        r.factors,
+        r.percentile_relative_accuracy * 100.0
+    );
+    let mut t = Table::new(&[
+        "region",
+        "year",
+        "eff. EFLOP/s p5",
+        "p50",
+        "p95",
+        "gen. TWh p50",
+        "DC TWh p5",
+        "p50",
+        "p95",
+        "P(power binds)",
+    ]);
+    let find = |region: &str, year: i32, metric: &str| {
+        r.percentiles.iter().find(|p| p.region == region && p.year == year && p.metric == metric)
+    };
+    let regions: Vec<&str> = {
+        let mut v: Vec<&str> = r.percentiles.iter().map(|p| p.region.as_str()).collect();
+        v.dedup();
+        v
+    };
+    for region in &regions {
+        for &y in &years {
+            let (Some(e), Some(g), Some(d)) = (
+                find(region, y, "effective_flops"),
+                find(region, y, "generation_twh"),
+                find(region, y, "dc_electricity_twh"),
+            ) else {
+                continue;
+            };
+            let power = r
+                .binding_probability
+                .iter()
+                .find(|b| b.region == *region && b.year == y)
+                .map_or(0.0, |b| b.power);
+            t.row(vec![
+                region.to_string(),
+                y.to_string(),
+                num(e.p5 / 1e18, 1),
+                num(e.p50 / 1e18, 1),
+                num(e.p95 / 1e18, 1),
+                num(g.p50, 0),
+                num(d.p5, 0),
+                num(d.p50, 0),
+                num(d.p95, 0),
+                pct(power),
+            ]);
+        }
+    }
+    s.push_str(&t.render());
+    s.push_str("\nprobability that the first region has more effective compute:\n\n");
+    let mut header = vec!["leader", "follower"];
+    let year_labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    header.extend(year_labels.iter().map(String::as_str));
+    header.push("median year ahead for good");
+    let mut t = Table::new(&header);
+    for p in &r.passing_year {
+        let mut row = vec![p.leader.clone(), p.follower.clone()];
+        for &y in &years {
+            let l = r
+                .lead_probability
+                .iter()
+                .find(|l| l.leader == p.leader && l.follower == p.follower && l.year == y);
+            row.push(l.map_or("-".into(), |l| pct(l.p)));
+        }
+        row.push(
+            p.median_year
+                .map_or(format!("not by {} ({} never)", years.last().unwrap_or(&0), pct(p.never)), |y| {
+                    y.to_string()
+                }),
+        );
+        t.row(row);
+    }
+    s.push_str(&t.render());
+    s.push_str(&format!("\n{ATTRIBUTION}\n"));
+    s
+}
+
+/// Parses `--output`: `passing-year:LEADER:FOLLOWER` or `METRIC:REGION:YEAR`.
+fn parse_output(r: &Resolved, spec: &str) -> Result<Output, CliError> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let bad = || {
+        CliError::Usage(format!(
+            "`--output {spec}`: write `passing-year:LEADER:FOLLOWER` or `METRIC:REGION:YEAR` with METRIC one of {}",
+            Metric::ALL.map(|m| m.as_str()).join(", ")
+        ))
+    };
+    match parts.as_slice() {
+        ["passing-year", a, b] => {
+            Ok(Output::PassingYear { leader: region_index(r, a)?, follower: region_index(r, b)? })
+        }
+        [m, region, year] => {
+            let metric = Metric::parse(m).ok_or_else(bad)?;
+            let year: i32 = year.parse().map_err(|_| bad())?;
+            let (first, last) = (r.input.calibration_year + 1, r.input.last_year);
+            if !(first..=last).contains(&year) {
+                return Err(CliError::Usage(format!(
+                    "`--output {spec}`: the year must be a projected year, {first}..{last}"
+                )));
+            }
+            Ok(Output::Value { metric, region: region_index(r, region)?, year })
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// Sensitivity of one output.
+#[derive(Serialize)]
+struct Analysis {
+    output: String,
+    tornado: Tornado,
+    sobol: Sobol,
+}
+
+#[derive(Serialize)]
+struct SensitivityReport {
+    scenario: String,
+    seed: u64,
+    tornado_quantiles: (f64, f64),
+    analyses: Vec<Analysis>,
+}
+
+/// `suanli sensitivity`.
+pub fn run_sensitivity(
+    scenario: &str,
+    outputs: &[String],
+    samples: usize,
+    seed: u64,
+    format: Format,
+    quiet: bool,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    if samples < 2 {
+        return Err(CliError::Usage("`--samples` must be at least 2".into()));
+    }
+    let data = load_data()?;
+    let resolved = load_scenario(scenario, &data)?;
+    if resolved.uncertainty.is_empty() {
+        return Err(no_uncertainty(&resolved));
+    }
+    let specs: Vec<String> = if outputs.is_empty() {
+        vec!["passing-year:china:united_states".into(), "effective_flops:china:2030".into()]
+    } else {
+        outputs.to_vec()
+    };
+    let parsed: Vec<Output> = specs.iter().map(|s| parse_output(&resolved, s)).collect::<Result<_, _>>()?;
+    let model = Model::new(&resolved.input, &resolved.uncertainty);
+    let base = simulate(&resolved.input);
+    let k = resolved.uncertainty.factors.len() as u64;
+    let progress = Progress::new(parsed.len() as u64, "outputs", quiet);
+    if !quiet && std::io::stderr().is_terminal() {
+        eprintln!("sensitivity: {} outputs x {samples} samples x {} runs", parsed.len(), k + 2);
+    }
+    let analyses = parsed
+        .iter()
+        .map(|o| {
+            let a = Analysis {
+                output: o.label(&base),
+                tornado: tornado(&model, o),
+                sobol: sobol(&model, o, samples, seed),
+            };
+            progress.advance(1);
+            a
+        })
+        .collect();
+    progress.finish();
+    let report = SensitivityReport {
+        scenario: resolved.input.name.clone(),
+        seed,
+        tornado_quantiles: (suanli_mc::sensitivity::TORNADO_LOW, suanli_mc::sensitivity::TORNADO_HIGH),
+        analyses,
+    };
+    let text = match format {
+        Format::Json => json(&report)?,
+        Format::Table | Format::Csv => sensitivity_table(&report),
+    };
+    emit(&text, out)
+}
+
+fn sensitivity_table(r: &SensitivityReport) -> String {
+    let mut s = format!("scenario: {}\n", r.scenario);
+    for a in &r.analyses {
+        let scale = |v: f64| if a.output.starts_with("effective_flops") { v / 1e18 } else { v };
+        let unit = if a.output.starts_with("effective_flops") { " (EFLOP/s)" } else { "" };
+        s.push_str(&format!(
+            "\n{}{unit}: {} with every factor at its median; Sobol over {} samples: mean {}, sd {}\n\n",
+            a.output,
+            num(scale(a.tornado.base), 1),
+            a.sobol.base_samples,
+            num(scale(a.sobol.mean), 1),
+            num(scale(a.sobol.variance.sqrt()), 1)
+        ));
+        let mut t = Table::new(&["factor", "at p10", "at p90", "swing", "Sobol first", "Sobol total"]);
+        for bar in &a.tornado.bars {
+            let idx = a.sobol.indices.iter().find(|i| i.factor == bar.factor);
+            t.row(vec![
+                bar.factor.clone(),
+                num(scale(bar.low), 1),
+                num(scale(bar.high), 1),
+                num(scale(bar.swing), 1),
+                idx.map_or("-".into(), |i| num(i.first_order, 2)),
+                idx.map_or("-".into(), |i| num(i.total, 2)),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    s
+}
