@@ -66,8 +66,8 @@ pub struct Simulation {
     power_capped: Vec<bool>,
     headroom_w: Vec<f64>,
     demand: Vec<f64>,
-    /// Surviving (line, vintage) pairs of the current year, most FLOP/s per watt first;
-    /// filled when a region first runs short of power in that year.
+    /// Surviving (FLOP/s per W of TDP, line, vintage) of the current year, most efficient
+    /// first; kept up to date year by year (retire the oldest, insert the newest).
     merit: Vec<(f64, usize, usize)>,
 }
 
@@ -100,6 +100,7 @@ impl History {
         sim.win_chips.copy_from_slice(&from.win_chips);
         sim.win_flops.copy_from_slice(&from.win_flops);
         sim.win_tdp_w.copy_from_slice(&from.win_tdp_w);
+        sim.merit.clone_from(&from.merit);
         sim.run(input, input.calibration_index() + 1..input.years());
         &sim.out
     }
@@ -204,7 +205,7 @@ impl Simulation {
             demand,
             merit,
         } = self;
-        merit.clear();
+        update_merit_order(input, i, life, merit);
         for (r, region) in input.regions.iter().enumerate() {
             let at = r * ny + i;
             out.generation_twh[at] = if year <= region.last_reported_year {
@@ -324,9 +325,6 @@ impl Simulation {
                 (1.0, flops)
             } else {
                 // Power is short: run the most efficient cohorts (line, vintage) first.
-                if merit.is_empty() {
-                    merit_order(input, i, life, merit);
-                }
                 let mut left_w = ai_available_gw * 1e9;
                 let mut powered_flops = 0.0;
                 for &(_, l, v) in merit.iter() {
@@ -389,17 +387,19 @@ fn power_headroom_w(input: &NationInput, out: &Outcome, older_tdp_w: f64, r: usi
     (ai_w / (1.0 - unpowered) - old_w).max(0.0)
 }
 
-/// The (line, vintage) pairs alive in year `i`, most FLOP/s per watt first. Operators
-/// power the most efficient chips first; with this merit order, adding chips or power
-/// never lowers effective compute. The order is the same in every region: the region's
-/// server overhead and PUE scale every chip's power alike.
-fn merit_order(input: &NationInput, i: usize, life: usize, merit: &mut Vec<(f64, usize, usize)>) {
+/// Moves the merit order to year `i`: drops the vintage retired this year and inserts
+/// this year's, keeping (line, vintage) pairs sorted by FLOP/s per watt, best first.
+/// Operators power the most efficient chips first; with this merit order, adding chips or
+/// power never lowers effective compute. The order is the same in every region: a
+/// region's server overhead and PUE scale every chip's power alike.
+fn update_merit_order(input: &NationInput, i: usize, life: usize, merit: &mut Vec<(f64, usize, usize)>) {
+    merit.retain(|&(_, _, v)| v + life > i);
     for (l, line) in input.lines.iter().enumerate() {
-        merit.extend(
-            ((i + 1).saturating_sub(life)..=i).map(|v| (line.flops_per_chip[v] / line.tdp_w[v], l, v)),
-        );
+        let efficiency = line.flops_per_chip[i] / line.tdp_w[i];
+        // After equals: the order among equally efficient chips does not change the result.
+        let at = merit.partition_point(|&(e, _, _)| e >= efficiency);
+        merit.insert(at, (efficiency, l, i));
     }
-    merit.sort_by(|a, b| b.0.total_cmp(&a.0));
 }
 
 /// World = sum of regions; its binding constraint is the one that binds for the largest
