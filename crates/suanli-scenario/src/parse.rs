@@ -477,11 +477,8 @@ impl Parser<'_> {
             }
             return None;
         };
-        if !ok {
-            return None;
-        }
         let dist = self.dist(&kind, kind_span, &loc, &nums, values, weights)?;
-        Some(Uncertain { dist, of, draw, group, source, loc })
+        ok.then_some(Uncertain { dist, of, draw, group, source, loc })
     }
 
     /// Builds a distribution from its parameters, checking that they make sense.

@@ -416,3 +416,86 @@ impl Builder<'_> {
         self.u.effects.push(Effect { factor, dist: un.dist.clone(), slot, rule, min: def.min, max: def.max });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use suanli_data::{electricity::ElectricityTable, fleets::builtin_fleets};
+
+    use crate::resolve::{resolve, DataSet, Resolved};
+    use crate::SourceText;
+
+    fn resolved(extra: &str) -> Result<Resolved, String> {
+        let (electricity, fleets) = (ElectricityTable::builtin(), builtin_fleets());
+        let data = DataSet { electricity: &electricity, fleets: &fleets };
+        let text = format!("name = \"t\"\nextends = \"baseline\"\n{extra}");
+        resolve(SourceText { name: "t.toml".into(), text }, &mut |_, _| Err("no files".into()), data)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn draws_set_values_scales_and_growth_in_projected_years_only() {
+        let r = resolved(
+            r#"
+[regions.all]
+pue = { value = 1.3, uncertain = { dist = "uniform", min = 1.1, max = 1.5, draw = "per_region" } }
+utilisation = { value = 0.4, uncertain = { dist = "uniform", min = 0.2, max = 0.6, draw = "per_year" } }
+[regions.china]
+capex_usd_bn = { years = { 2025 = 20, 2027 = 40 }, growth_per_year = 0.1, uncertain = { of = "growth_per_year", dist = "uniform", min = 0.0, max = 0.2, group = "g" } }
+interconnect_gw_per_year = { value = 10, uncertain = { of = "scale", dist = "uniform", min = 0.5, max = 1.5, group = "g" } }
+"#,
+        )
+        .unwrap();
+        let (input, u) = (&r.input, &r.uncertainty);
+        let labels: Vec<&str> = u.factors.iter().map(|f| f.label.as_str()).collect();
+        assert!(
+            labels.contains(&"regions.all.pue [United States]") && labels.contains(&"group g"),
+            "{labels:?}"
+        );
+        // China keeps its own pue (and its distribution) from the baseline.
+        assert!(labels.contains(&"regions.china.pue") && !labels.contains(&"regions.all.pue [China]"));
+        let mut x = input.clone();
+        let mut draw = vec![0.5; u.dimension()];
+        let cal = input.calibration_index();
+        let g = labels.iter().position(|l| *l == "group g").unwrap();
+        draw[u.range(g)].fill(1.0);
+        u.apply(&draw, &mut x);
+        let china = &x.regions[0];
+        let year = |y: i32| (y - input.first_year) as usize;
+        // The group draws its maximum for both members.
+        assert!((china.capex_usd_bn[year(2029)] - 40.0 * 1.2f64.powi(2)).abs() < 1e-9);
+        assert_eq!(china.capex_usd_bn[year(2026)], 30.0);
+        assert!((china.interconnect_gw_per_year[year(2030)] - 15.0).abs() < 1e-12);
+        // Medians elsewhere; history untouched.
+        let us = &x.regions[1];
+        assert!((us.pue[year(2030)] - 1.3).abs() < 1e-12);
+        assert_eq!(us.pue[..=cal], input.regions[1].pue[..=cal]);
+        assert_eq!(china.interconnect_gw_per_year[..=cal], input.regions[0].interconnect_gw_per_year[..=cal]);
+        // Per-year draws differ by year.
+        let uti = labels.iter().position(|l| *l == "regions.all.utilisation").unwrap();
+        assert_eq!(u.range(uti).len(), input.years() - cal - 1);
+        let mut draw = vec![0.5; u.dimension()];
+        draw[u.range(uti)].iter_mut().enumerate().for_each(|(k, v)| *v = k as f64 / 20.0 + 0.01);
+        u.apply(&draw, &mut x);
+        assert!(x.regions[0].utilisation[year(2025)] < x.regions[0].utilisation[year(2030)]);
+    }
+
+    #[test]
+    fn bad_uncertainty_is_located() {
+        let e = resolved("[world]\naccelerator_life_years = { value = 5, uncertain = { dist = \"choice\", values = [4, 5, 6] } }\n").unwrap_err();
+        assert!(e.contains("t.toml:4:") && e.contains("calibrated history"), "{e}");
+        let e = resolved("[regions.china]\ncapex_usd_bn = { years = { 2025 = 1, 2030 = 2 }, uncertain = { dist = \"normal\", mean = 1, sd = 0.1 } }\n").unwrap_err();
+        assert!(e.contains("per-year table") && e.contains("of = \"scale\""), "{e}");
+        let e = resolved(
+            "[regions.china]\npue = { value = 1.3, uncertain = { dist = \"normal\", mean = 130, sd = 1 } }\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("median draw of `pue` is 130"), "{e}");
+        let e = resolved("[regions.china]\npue = { value = 1.3, uncertain = { dist = \"uniform\", min = 1, max = 2, draw = \"per_region\" } }\n").unwrap_err();
+        assert!(e.contains("only applies in [regions.all]"), "{e}");
+        let e = resolved(
+            "[regions.china]\ndc_share_max = { uncertain = { dist = \"uniform\", min = 0.1, max = 0.2 } }\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("no default value"), "{e}");
+    }
+}
