@@ -360,7 +360,12 @@ fn sensitivity_table(r: &SensitivityReport) -> String {
             num(scale(a.sobol.variance.sqrt()), 1)
         ));
         let mut t = Table::new(&["factor", "at p10", "at p90", "swing", "Sobol first", "Sobol total"]);
-        for bar in &a.tornado.bars {
+        let total =
+            |factor: &str| a.sobol.indices.iter().find(|i| i.factor == factor).map_or(0.0, |i| i.total);
+        let mut bars: Vec<_> = a.tornado.bars.iter().collect();
+        // By swing, then (when a swing from the median is zero) by total Sobol index.
+        bars.sort_by(|x, y| y.swing.total_cmp(&x.swing).then(total(&y.factor).total_cmp(&total(&x.factor))));
+        for bar in bars {
             let idx = a.sobol.indices.iter().find(|i| i.factor == bar.factor);
             t.row(vec![
                 bar.factor.clone(),
