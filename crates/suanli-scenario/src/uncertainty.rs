@@ -375,6 +375,8 @@ impl Builder<'_> {
                 } else {
                     ((anchor_year - first_year + 1).max(0) as usize).max(first_index)
                 };
+                // A table may end after the last simulated year: then nothing grows.
+                let from = from.min(input.years());
                 Rule::Grow { anchor_year, anchor_value, from }
             }
         };
