@@ -56,7 +56,7 @@ pub enum Metric {
 }
 
 /// One point of a trajectory claim.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Point {
     /// Year.
@@ -187,6 +187,208 @@ pub struct ClaimError {
     pub message: String,
 }
 
+/// A claim compiled against a scenario's regions and years: it gives a verdict on any
+/// outcome of that scenario's shape in a few hundred operations, so Monte Carlo can ask
+/// it of every draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// `metric(a) / metric(b)` in `year` is `expected` within relative `tolerance`.
+    Ratio {
+        /// Metric.
+        metric: Metric,
+        /// Numerator region index.
+        a: usize,
+        /// Denominator region index.
+        b: usize,
+        /// Year.
+        year: i32,
+        /// Expected ratio.
+        expected: f64,
+        /// Relative tolerance.
+        tolerance: f64,
+    },
+    /// `metric(a)` stays above `factor` times the other's from some year on or before `by`.
+    Exceeds {
+        /// Metric.
+        metric: Metric,
+        /// Region index.
+        a: usize,
+        /// Region compared against; `None`: World minus `a`.
+        b: Option<usize>,
+        /// Factor.
+        factor: f64,
+        /// Year by which it must hold.
+        by: i32,
+        /// First year searched.
+        from: i32,
+    },
+    /// `constraint` binds in more region-years of `from..=to` than `versus`.
+    Binding {
+        /// The constraint claimed to bind.
+        constraint: Binding,
+        /// The competing constraint.
+        versus: Binding,
+        /// First year.
+        from: i32,
+        /// Last year.
+        to: i32,
+    },
+    /// `metric(a)` passes through `points`.
+    Trajectory {
+        /// Metric.
+        metric: Metric,
+        /// Region index.
+        a: usize,
+        /// Points.
+        points: Vec<Point>,
+        /// Absolute tolerance of points with a value.
+        tolerance: f64,
+    },
+}
+
+/// Checks a claim's fields against `input` (the primary scenario) and compiles it.
+pub fn compile(c: &Claim, input: &NationInput) -> Result<Test, ClaimError> {
+    let err = |m: &str| ClaimError { id: c.id.clone(), message: m.to_string() };
+    let need = |v: Option<f64>, name: &str| {
+        v.ok_or_else(|| err(&format!("a {} claim needs `{name}`", kind_name(c.kind))))
+    };
+    let region = |name: Option<&String>, field: &str| -> Result<usize, ClaimError> {
+        let name = name.ok_or_else(|| err(&format!("a {} claim needs `{field}`", kind_name(c.kind))))?;
+        input
+            .regions
+            .iter()
+            .position(|r| &r.id == name || r.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| err(&format!("unknown region `{name}` in `{field}`")))
+    };
+    let check_year = |y: i32| {
+        let (a, b) = (input.first_year, input.last_year);
+        if (a..=b).contains(&y) {
+            Ok(y)
+        } else {
+            Err(err(&format!("year {y} is outside the scenario's {a}..{b}")))
+        }
+    };
+    Ok(match c.kind {
+        ClaimKind::Ratio => Test::Ratio {
+            metric: c.metric.ok_or_else(|| err("a ratio claim needs `metric`"))?,
+            a: region(c.numerator.as_ref(), "numerator")?,
+            b: region(c.denominator.as_ref(), "denominator")?,
+            year: check_year(need(c.year.map(f64::from), "year")? as i32)?,
+            expected: need(c.expected, "expected")?,
+            tolerance: c.tolerance.unwrap_or(0.1),
+        },
+        ClaimKind::Exceeds => {
+            let metric = c.metric.ok_or_else(|| err("an exceeds claim needs `metric`"))?;
+            let a = region(c.region.as_ref(), "region")?;
+            let versus = c.versus.as_deref().ok_or_else(|| err("an exceeds claim needs `versus`"))?;
+            let b = if versus == "rest_of_world_combined" {
+                None
+            } else {
+                Some(region(c.versus.as_ref(), "versus")?)
+            };
+            Test::Exceeds {
+                metric,
+                a,
+                b,
+                factor: c.factor.unwrap_or(1.0),
+                by: check_year(c.by_year.unwrap_or(input.last_year))?,
+                from: input.calibration_year,
+            }
+        }
+        ClaimKind::Binding => Test::Binding {
+            constraint: binding(c.constraint.as_deref())
+                .ok_or_else(|| err("a binding claim needs `constraint` = power, chips or capital"))?,
+            versus: binding(c.versus.as_deref())
+                .ok_or_else(|| err("a binding claim needs `versus` = power, chips or capital"))?,
+            from: check_year(c.from.unwrap_or(input.calibration_year + 1))?,
+            to: check_year(c.to.unwrap_or(input.last_year))?,
+        },
+        ClaimKind::Trajectory => {
+            let metric = c.metric.ok_or_else(|| err("a trajectory claim needs `metric`"))?;
+            let a = region(c.region.as_ref(), "region")?;
+            let points = c
+                .points
+                .clone()
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| err("a trajectory claim needs `points`"))?;
+            for p in &points {
+                check_year(p.year)?;
+                if p.value.is_none() && p.at_most.is_none() && p.at_least.is_none() {
+                    return Err(err(&format!("point {} needs `value`, `at_most` or `at_least`", p.year)));
+                }
+            }
+            Test::Trajectory { metric, a, points, tolerance: c.tolerance.unwrap_or(0.05) }
+        }
+    })
+}
+
+impl Test {
+    /// The verdict on one outcome.
+    pub fn verdict(&self, o: &Outcome) -> Verdict {
+        match self {
+            Test::Ratio { metric, a, b, year, expected, tolerance } => {
+                let r = value(o, *metric, *a, *year) / value(o, *metric, *b, *year);
+                if ((r / expected) - 1.0).abs() <= *tolerance {
+                    Verdict::Holds
+                } else {
+                    Verdict::Fails
+                }
+            }
+            Test::Exceeds { by, .. } => {
+                if self.exceeds_from(o).is_some_and(|y| y <= *by) {
+                    Verdict::Holds
+                } else {
+                    Verdict::Fails
+                }
+            }
+            Test::Binding { constraint, versus, from, to } => {
+                let count = |k: Binding| {
+                    (0..o.world())
+                        .flat_map(|r| (*from..=*to).map(move |y| (r, y)))
+                        .filter(|&(r, y)| o.binding[o.at(r, y)] == k)
+                        .count()
+                };
+                match (count(*constraint), count(*versus)) {
+                    (0, _) => Verdict::Fails,
+                    (_, 0) => Verdict::Holds,
+                    (n_a, n_b) if n_a > n_b => Verdict::Partly,
+                    _ => Verdict::Fails,
+                }
+            }
+            Test::Trajectory { metric, a, points, tolerance } => {
+                let passed =
+                    points.iter().filter(|p| point_ok(p, value(o, *metric, *a, p.year), *tolerance)).count();
+                match passed {
+                    0 => Verdict::Fails,
+                    n if n == points.len() => Verdict::Holds,
+                    _ => Verdict::Partly,
+                }
+            }
+        }
+    }
+
+    /// For an exceeds test: the value of the other side in `year`.
+    fn other(&self, o: &Outcome, year: i32) -> f64 {
+        match self {
+            Test::Exceeds { metric, b: Some(b), .. } => value(o, *metric, *b, year),
+            Test::Exceeds { metric, a, b: None, .. } => {
+                value(o, *metric, o.world(), year) - value(o, *metric, *a, year)
+            }
+            _ => f64::NAN,
+        }
+    }
+
+    /// For an exceeds test: the first year from which `a` stays above the other side.
+    fn exceeds_from(&self, o: &Outcome) -> Option<i32> {
+        match self {
+            Test::Exceeds { metric, a, factor, from, .. } => {
+                stays_above(*from, o.last_year(), *factor, |y| value(o, *metric, *a, y), |y| self.other(o, y))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Evaluates claims under `scenarios` (primary first).
 pub fn evaluate(claims: &[Claim], scenarios: &[NationInput]) -> Result<Vec<ClaimResult>, ClaimError> {
     let outcomes: Vec<Outcome> = scenarios.iter().map(simulate).collect();
@@ -194,37 +396,12 @@ pub fn evaluate(claims: &[Claim], scenarios: &[NationInput]) -> Result<Vec<Claim
 }
 
 fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Result<ClaimResult, ClaimError> {
-    let err = |m: &str| ClaimError { id: c.id.clone(), message: m.to_string() };
-    let need = |v: Option<f64>, name: &str| {
-        v.ok_or_else(|| err(&format!("a {} claim needs `{name}`", kind_name(c.kind))))
-    };
-    let region = |name: Option<&String>, field: &str| -> Result<usize, ClaimError> {
-        let name = name.ok_or_else(|| err(&format!("a {} claim needs `{field}`", kind_name(c.kind))))?;
-        inputs[0]
-            .regions
-            .iter()
-            .position(|r| &r.id == name || r.name.eq_ignore_ascii_case(name))
-            .ok_or_else(|| err(&format!("unknown region `{name}` in `{field}`")))
-    };
-    let check_year = |y: i32| {
-        let (a, b) = (inputs[0].first_year, inputs[0].last_year);
-        if (a..=b).contains(&y) {
-            Ok(y)
-        } else {
-            Err(err(&format!("year {y} is outside the scenario's {a}..{b}")))
-        }
-    };
+    let test = compile(c, &inputs[0])?;
     let findings: Vec<ScenarioFinding>;
     let (mut needed, mut needed_value) = (None, None);
     let value_meaning: String;
-    match c.kind {
-        ClaimKind::Ratio => {
-            let metric = c.metric.ok_or_else(|| err("a ratio claim needs `metric`"))?;
-            let (a, b) =
-                (region(c.numerator.as_ref(), "numerator")?, region(c.denominator.as_ref(), "denominator")?);
-            let year = check_year(need(c.year.map(f64::from), "year")? as i32)?;
-            let expected = need(c.expected, "expected")?;
-            let tol = c.tolerance.unwrap_or(0.1);
+    match &test {
+        &Test::Ratio { metric, a, b, year, expected, tolerance: tol } => {
             let ratio = |o: &Outcome| value(o, metric, a, year) / value(o, metric, b, year);
             value_meaning = format!(
                 "{} of {} / {} in {year}",
@@ -236,11 +413,10 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                 .iter()
                 .map(|o| {
                     let r = ratio(o);
-                    let ok = ((r / expected) - 1.0).abs() <= tol;
                     finding(
                         o,
                         Some(r),
-                        if ok { Verdict::Holds } else { Verdict::Fails },
+                        test.verdict(o),
                         format!(
                             "ratio {r:.2} in {year} (claimed {expected}, tolerance {:.0} %)",
                             tol * 100.0
@@ -277,19 +453,8 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                 }
             }
         }
-        ClaimKind::Exceeds => {
-            let metric = c.metric.ok_or_else(|| err("an exceeds claim needs `metric`"))?;
-            let a = region(c.region.as_ref(), "region")?;
-            let versus = c.versus.as_deref().ok_or_else(|| err("an exceeds claim needs `versus`"))?;
-            let combined = versus == "rest_of_world_combined";
-            let b = if combined { None } else { Some(region(c.versus.as_ref(), "versus")?) };
-            let factor = c.factor.unwrap_or(1.0);
-            let by = check_year(c.by_year.unwrap_or(inputs[0].last_year))?;
-            let from = inputs[0].calibration_year;
-            let other = |o: &Outcome, y: i32| match b {
-                Some(b) => value(o, metric, b, y),
-                None => value(o, metric, o.world(), y) - value(o, metric, a, y),
-            };
+        &Test::Exceeds { metric, a, b, factor, by, from } => {
+            let other = |o: &Outcome, y: i32| test.other(o, y);
             let versus_name = match b {
                 Some(b) => o_name(&outcomes[0], b).to_string(),
                 None => format!("the rest of the world combined (World minus {})", o_name(&outcomes[0], a)),
@@ -302,9 +467,9 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
             findings = outcomes
                 .iter()
                 .map(|o| {
-                    let y = stays_above(from, last, factor, |y| value(o, metric, a, y), |y| other(o, y));
+                    let y = test.exceeds_from(o);
                     let ratio_by = value(o, metric, a, by) / other(o, by);
-                    let verdict = if y.is_some_and(|y| y <= by) { Verdict::Holds } else { Verdict::Fails };
+                    let verdict = test.verdict(o);
                     let when = y.map_or(format!("not by {last}"), |y| format!("from {y}"));
                     finding(
                         o,
@@ -339,13 +504,7 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                 }
             }
         }
-        ClaimKind::Binding => {
-            let constraint = binding(c.constraint.as_deref())
-                .ok_or_else(|| err("a binding claim needs `constraint` = power, chips or capital"))?;
-            let versus = binding(c.versus.as_deref())
-                .ok_or_else(|| err("a binding claim needs `versus` = power, chips or capital"))?;
-            let from = check_year(c.from.unwrap_or(inputs[0].calibration_year + 1))?;
-            let to = check_year(c.to.unwrap_or(inputs[0].last_year))?;
+        &Test::Binding { constraint, versus, from, to } => {
             value_meaning = format!(
                 "share of region-years {from}-{to} where {} binds, among those where {} or {} binds",
                 constraint.as_str(),
@@ -363,12 +522,7 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                     };
                     let (n_a, n_b) = (count(constraint), count(versus));
                     let share = if n_a + n_b > 0 { Some(n_a as f64 / (n_a + n_b) as f64) } else { None };
-                    let verdict = match (n_a, n_b) {
-                        (0, _) => Verdict::Fails,
-                        (_, 0) => Verdict::Holds,
-                        _ if n_a > n_b => Verdict::Partly,
-                        _ => Verdict::Fails,
-                    };
+                    let verdict = test.verdict(o);
                     let regions_with = |k: Binding| {
                         let names: Vec<String> = (0..o.world())
                             .filter_map(|r| {
@@ -394,21 +548,8 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                 })
                 .collect();
         }
-        ClaimKind::Trajectory => {
-            let metric = c.metric.ok_or_else(|| err("a trajectory claim needs `metric`"))?;
-            let a = region(c.region.as_ref(), "region")?;
-            let points = c
-                .points
-                .as_ref()
-                .filter(|p| !p.is_empty())
-                .ok_or_else(|| err("a trajectory claim needs `points`"))?;
-            let tol = c.tolerance.unwrap_or(0.05);
-            for p in points {
-                check_year(p.year)?;
-                if p.value.is_none() && p.at_most.is_none() && p.at_least.is_none() {
-                    return Err(err(&format!("point {} needs `value`, `at_most` or `at_least`", p.year)));
-                }
-            }
+        Test::Trajectory { metric, a, points, tolerance } => {
+            let (metric, a, tol) = (*metric, *a, *tolerance);
             let last = points[points.len() - 1];
             value_meaning =
                 format!("{} of {} in {}", metric_name(metric), o_name(&outcomes[0], a), last.year);
@@ -416,13 +557,11 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
             findings = outcomes
                 .iter()
                 .map(|o| {
-                    let mut passed = 0;
                     let parts: Vec<String> = points
                         .iter()
                         .map(|p| {
                             let v = value(o, metric, a, p.year);
                             let ok = point_ok(p, v, tol);
-                            passed += usize::from(ok);
                             format!(
                                 "{}: {:.2} vs {} {}{}",
                                 p.year,
@@ -433,12 +572,7 @@ fn evaluate_one(c: &Claim, inputs: &[NationInput], outcomes: &[Outcome]) -> Resu
                             )
                         })
                         .collect();
-                    let verdict = match passed {
-                        0 => Verdict::Fails,
-                        n if n == points.len() => Verdict::Holds,
-                        _ => Verdict::Partly,
-                    };
-                    finding(o, Some(value(o, metric, a, last.year)), verdict, parts.join("; "))
+                    finding(o, Some(value(o, metric, a, last.year)), test.verdict(o), parts.join("; "))
                 })
                 .collect();
             if let Some(target) =
