@@ -3,17 +3,24 @@
 
 use std::path::Path;
 
-use suanli_nation::claims::{evaluate, Claim, ClaimsFile};
+use suanli_mc::run::{monte_carlo, McConfig, Model};
+use suanli_nation::claims::{compile, evaluate, Claim, ClaimsFile};
 use suanli_scenario::builtin::BUILTIN_NAMES;
 
 use crate::error::CliError;
 use crate::load::{load_data, load_scenario, read_text};
 use crate::output::emit;
 use crate::race::ATTRIBUTION;
+use crate::table::pct;
 use crate::Format;
 
 /// The built-in claims file.
 const BUILTIN_CLAIMS: &str = include_str!("../../suanli-data/data/claims.toml");
+
+/// The built-in claims.
+pub fn builtin_claims() -> Result<Vec<Claim>, CliError> {
+    parse_claims("built-in claims.toml", BUILTIN_CLAIMS)
+}
 
 /// Parses a claims file; errors name the file, line and column.
 fn parse_claims(name: &str, text: &str) -> Result<Vec<Claim>, CliError> {
@@ -33,10 +40,12 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub fn run(
     scenario: &str,
     claims_file: Option<&Path>,
+    draws: u64,
+    seed: u64,
     format: Format,
     out: Option<&Path>,
 ) -> Result<(), CliError> {
-    let mut claims = parse_claims("built-in claims.toml", BUILTIN_CLAIMS)?;
+    let mut claims = builtin_claims()?;
     let mut text_of_user_file = None;
     if let Some(path) = claims_file {
         let text = read_text(path)?;
@@ -46,8 +55,11 @@ pub fn run(
     let data = load_data()?;
     let mut names = vec![scenario.to_string()];
     names.extend(BUILTIN_NAMES.iter().filter(|n| **n != scenario).map(|n| n.to_string()));
-    let inputs =
-        names.iter().map(|n| load_scenario(n, &data).map(|r| r.input)).collect::<Result<Vec<_>, _>>()?;
+    let primary = load_scenario(scenario, &data)?;
+    let mut inputs = vec![primary.input.clone()];
+    for n in &names[1..] {
+        inputs.push(load_scenario(n, &data)?.input);
+    }
     let results = evaluate(&claims, &inputs).map_err(|e| {
         // Point at the claim's `id` line in the user's file when it is there.
         let place = text_of_user_file
@@ -56,9 +68,34 @@ pub fn run(
             .map_or(String::new(), |(name, (l, c))| format!("{name}:{l}:{c}: "));
         CliError::Usage(format!("{place}failed to evaluate claim `{}`: {}", e.id, e.message))
     })?;
+    // Verdict shares over Monte Carlo draws of the primary scenario's uncertain parameters.
+    let odds = if draws > 0 && !primary.uncertainty.is_empty() {
+        let tests = claims
+            .iter()
+            .map(|c| compile(c, &primary.input).map(|t| (c.id.clone(), t)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CliError::Usage(format!("failed to evaluate claim `{}`: {}", e.id, e.message)))?;
+        let model = Model::new(&primary.input, &primary.uncertainty);
+        monte_carlo(&model, &McConfig { draws, seed, pairs: vec![], claims: tests }, &|_| {}).claims
+    } else {
+        Vec::new()
+    };
     let text = match format {
         Format::Json => {
-            serde_json::to_string_pretty(&results).map_err(|e| CliError::Runtime(e.to_string()))? + "\n"
+            let mut value = serde_json::to_value(&results).map_err(|e| CliError::Runtime(e.to_string()))?;
+            if let Some(items) = value.as_array_mut() {
+                for (item, o) in items.iter_mut().zip(&odds) {
+                    item["probability"] = serde_json::json!({
+                        "scenario": primary.input.name,
+                        "draws": draws,
+                        "seed": seed,
+                        "holds": o.holds,
+                        "partly": o.partly,
+                        "fails": o.fails,
+                    });
+                }
+            }
+            serde_json::to_string_pretty(&value).map_err(|e| CliError::Runtime(e.to_string()))? + "\n"
         }
         Format::Table | Format::Csv => {
             if format == Format::Csv {
@@ -71,6 +108,15 @@ pub fn run(
                 let verdict = r.verdict.as_str().to_uppercase();
                 s.push_str(&format!("{verdict:<7} {}\n        \"{}\" ({})\n", r.id, r.statement, r.said_by));
                 s.push_str(&format!("        under {}: {}\n", r.scenario, r.detail));
+                if let Some(o) = odds.iter().find(|o| o.id == r.id) {
+                    s.push_str(&format!(
+                        "        under the uncertain {} ({draws} draws): holds {}, partly {}, fails {}\n",
+                        r.scenario,
+                        pct(o.holds),
+                        pct(o.partly),
+                        pct(o.fails)
+                    ));
+                }
                 for f in r.by_scenario.iter().skip(1) {
                     s.push_str(&format!(
                         "        under {}: {}: {}\n",

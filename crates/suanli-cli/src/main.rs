@@ -73,6 +73,13 @@ enum Command {
         /// Claims file (TOML) to use instead of the built-in claims.
         #[arg(long)]
         claims: Option<PathBuf>,
+        /// Monte Carlo draws of the scenario's uncertain parameters for each claim's
+        /// probability (0: none).
+        #[arg(long, default_value_t = 2000)]
+        draws: u64,
+        /// Seed of the draws.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         /// Write to this file (atomically) instead of stdout.
@@ -157,8 +164,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Race { scenario, from, to, format, out } => {
             race::run(&scenario, from, to, format, out.as_deref())
         }
-        Command::Claims { scenario, claims, format, out } => {
-            claims_cmd::run(&scenario, claims.as_deref(), format, out.as_deref())
+        Command::Claims { scenario, claims, draws, seed, format, out } => {
+            claims_cmd::run(&scenario, claims.as_deref(), draws, seed, format, out.as_deref())
         }
         Command::Mc { scenario, draws, seed, pair, format, quiet, out } => {
             mc_cmd::run_mc(&scenario, draws, seed, &pair, format, quiet, out.as_deref())

@@ -10,6 +10,7 @@ use serde::Serialize;
 use suanli_mc::output::{Metric, Output};
 use suanli_mc::run::{monte_carlo, McConfig, McResult, Model};
 use suanli_mc::sensitivity::{sobol, tornado, Sobol, Tornado};
+use suanli_nation::claims::compile;
 use suanli_nation::simulate;
 use suanli_scenario::resolve::Resolved;
 
@@ -118,9 +119,15 @@ pub fn run_mc(
             pair_idx.push(p);
         }
     }
+    let claims = crate::claims_cmd::builtin_claims()?
+        .iter()
+        .map(|c| compile(c, &resolved.input).map(|t| (c.id.clone(), t)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::Runtime(format!("built-in claim `{}`: {}", e.id, e.message)))?;
     let model = Model::new(&resolved.input, &resolved.uncertainty);
     let progress = Progress::new(draws, "draws", quiet);
-    let result = monte_carlo(&model, &McConfig { draws, seed, pairs: pair_idx }, &|n| progress.advance(n));
+    let result =
+        monte_carlo(&model, &McConfig { draws, seed, pairs: pair_idx, claims }, &|n| progress.advance(n));
     progress.finish();
     let text = match format {
         Format::Json => json(&result)?,
@@ -239,6 +246,12 @@ fn mc_table(r: &McResult) -> String {
                 }),
         );
         t.row(row);
+    }
+    s.push_str(&t.render());
+    s.push_str("\nbuilt-in claims (`suanli claims`) over the draws:\n\n");
+    let mut t = Table::new(&["claim", "holds", "partly", "fails"]);
+    for c in &r.claims {
+        t.row(vec![c.id.clone(), pct(c.holds), pct(c.partly), pct(c.fails)]);
     }
     s.push_str(&t.render());
     s.push_str(&format!("\n{ATTRIBUTION}\n"));

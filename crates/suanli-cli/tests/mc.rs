@@ -52,6 +52,12 @@ fn mc_json_has_the_documented_shape_and_sane_percentiles() {
         assert_eq!(years.len(), 16, "{pair:?}");
         assert!(years.iter().all(|l| (0.0..=1.0).contains(&l["p"].as_f64().unwrap())));
     }
+    let claims = v["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 4);
+    for c in claims {
+        let sum: f64 = ["holds", "partly", "fails"].iter().map(|k| c[k].as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-12 && c["id"].is_string(), "{c}");
+    }
     for b in v["binding_probability"].as_array().unwrap() {
         let sum: f64 = ["power", "chips", "capital"].iter().map(|k| b[k].as_f64().unwrap()).sum();
         assert!((sum - 1.0).abs() < 1e-12, "{b}");
@@ -131,4 +137,25 @@ fn sensitivity_ranks_factors_for_both_headline_outputs() {
     assert_user_error(&o, &["unknown region `atlantis`"]);
     let o = suanli(dir.path(), &["sensitivity", "--output", "effective_flops:china:2020"]);
     assert_user_error(&o, &["projected year"]);
+}
+
+#[test]
+fn claims_report_their_probability_under_the_uncertain_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = suanli(dir.path(), &["claims", "--format", "json", "--draws", "500"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for c in v.as_array().unwrap() {
+        let p = &c["probability"];
+        assert_eq!(p["draws"], 500);
+        assert_eq!(p["scenario"], "baseline");
+        let sum: f64 = ["holds", "partly", "fails"].iter().map(|k| p[k].as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-12, "{p}");
+    }
+    // 3x US generation by 2026 fails in every draw: China's 2026 growth would have to be ~30 %.
+    let gen = v.as_array().unwrap().iter().find(|c| c["id"] == "china-3x-us-generation").unwrap();
+    assert_eq!(gen["probability"]["fails"], 1.0);
+    let o = suanli(dir.path(), &["claims", "--draws", "0", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v[0].get("probability").is_none());
 }

@@ -19,7 +19,11 @@ fn main() {
     let region_years = ((b.input.regions.len() + 1) * b.input.years()) as f64;
     let threads = rayon::current_num_threads();
     let start = Instant::now();
-    let r = monte_carlo(&model, &McConfig { draws, seed: 1, pairs: vec![(0, 1), (0, 8)] }, &|_| {});
+    let r = monte_carlo(
+        &model,
+        &McConfig { draws, seed: 1, pairs: vec![(0, 1), (0, 8)], claims: vec![] },
+        &|_| {},
+    );
     let secs = start.elapsed().as_secs_f64();
     println!(
         "monte carlo: {draws} draws of baseline ({} factors) on {threads} threads in {secs:.2} s: {:.0} draws/s, {:.2e} region-years/s, {:.1} us per draw per thread",

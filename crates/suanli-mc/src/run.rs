@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use suanli_nation::claims::{Test, Verdict};
 use suanli_nation::{Binding, History, Outcome, Simulation};
 use suanli_scenario::model::NationInput;
 use suanli_scenario::uncertainty::Uncertainty;
@@ -77,6 +78,22 @@ pub struct McConfig {
     pub seed: u64,
     /// Pairs of region indices (leader, follower) whose lead probability is reported.
     pub pairs: Vec<(usize, usize)>,
+    /// Claims (id, compiled test) whose verdicts are counted over the draws.
+    pub claims: Vec<(String, Test)>,
+}
+
+/// Share of draws in which a claim holds, holds in part, or fails (in the order of
+/// [`McConfig::claims`]).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClaimOdds {
+    /// Claim id.
+    pub id: String,
+    /// Share of draws in which the claim holds.
+    pub holds: f64,
+    /// Share in which it holds in part.
+    pub partly: f64,
+    /// Share in which it fails.
+    pub fails: f64,
 }
 
 /// Percentiles of one metric of one region in one year.
@@ -166,6 +183,8 @@ pub struct McResult {
     pub binding_probability: Vec<BindingRow>,
     /// When each pair's leader passes its follower.
     pub passing_year: Vec<PassingRow>,
+    /// Verdict shares of each claim of [`McConfig::claims`], in order.
+    pub claims: Vec<ClaimOdds>,
 }
 
 /// Integer tallies of a set of draws; adding them is exact, so the order of merging does
@@ -180,15 +199,18 @@ struct Tally {
     binding: Vec<u64>,
     /// [pair][projected year + never].
     passing: Vec<u64>,
+    /// [claim][verdict: holds, partly, fails].
+    verdicts: Vec<u64>,
 }
 
 impl Tally {
-    fn new(regions: usize, projected: usize, pairs: usize) -> Self {
+    fn new(regions: usize, projected: usize, pairs: usize, claims: usize) -> Self {
         Tally {
             sketches: vec![Sketch::default(); Metric::ALL.len() * regions * projected],
             leads: vec![0; pairs * projected],
             binding: vec![0; regions * projected * 3],
             passing: vec![0; pairs * (projected + 1)],
+            verdicts: vec![0; claims * 3],
         }
     }
 
@@ -198,6 +220,7 @@ impl Tally {
             (&mut self.leads, &other.leads),
             (&mut self.binding, &other.binding),
             (&mut self.passing, &other.passing),
+            (&mut self.verdicts, &other.verdicts),
         ] {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         }
@@ -205,7 +228,15 @@ impl Tally {
     }
 
     /// Counts one run's outcome.
-    fn add(&mut self, o: &Outcome, first: usize, pairs: &[(usize, usize)]) {
+    fn add(&mut self, o: &Outcome, first: usize, pairs: &[(usize, usize)], claims: &[(String, Test)]) {
+        for (c, (_, test)) in claims.iter().enumerate() {
+            let v = match test.verdict(o) {
+                Verdict::Holds => 0,
+                Verdict::Partly => 1,
+                Verdict::Fails => 2,
+            };
+            self.verdicts[c * 3 + v] += 1;
+        }
         let projected = o.years - first;
         let regions = o.regions.len();
         for (m, metric) in Metric::ALL.into_iter().enumerate() {
@@ -248,12 +279,12 @@ pub fn monte_carlo(model: &Model<'_>, config: &McConfig, progress: &(dyn Fn(u64)
     let tally = (0..blocks)
         .into_par_iter()
         .fold(
-            || (model.scratch(), Tally::new(regions, projected, pairs.len())),
+            || (model.scratch(), Tally::new(regions, projected, pairs.len(), config.claims.len())),
             |(mut scratch, mut tally), b| {
                 let end = ((b + 1) * BLOCK_DRAWS).min(config.draws);
                 for index in b * BLOCK_DRAWS..end {
                     let o = model.run_draw(config.seed, index, &mut scratch);
-                    tally.add(o, first, pairs);
+                    tally.add(o, first, pairs, &config.claims);
                 }
                 done.fetch_add(end - b * BLOCK_DRAWS, Ordering::Relaxed);
                 progress(end - b * BLOCK_DRAWS);
@@ -261,7 +292,7 @@ pub fn monte_carlo(model: &Model<'_>, config: &McConfig, progress: &(dyn Fn(u64)
             },
         )
         .map(|(_, t)| t)
-        .reduce(|| Tally::new(regions, projected, pairs.len()), Tally::merge);
+        .reduce(|| Tally::new(regions, projected, pairs.len(), config.claims.len()), Tally::merge);
     debug_assert_eq!(done.load(Ordering::Relaxed), config.draws);
     summarise(model, config, &tally)
 }
@@ -337,7 +368,19 @@ fn summarise(model: &Model<'_>, config: &McConfig, t: &Tally) -> McResult {
             });
         }
     }
+    let claims = t
+        .verdicts
+        .chunks(3)
+        .zip(&config.claims)
+        .map(|(c, (id, _))| ClaimOdds {
+            id: id.clone(),
+            holds: c[0] as f64 / n,
+            partly: c[1] as f64 / n,
+            fails: c[2] as f64 / n,
+        })
+        .collect();
     McResult {
+        claims,
         scenario: input.name.clone(),
         draws: config.draws,
         seed: config.seed,

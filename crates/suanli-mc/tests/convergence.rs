@@ -22,7 +22,9 @@ fn percentiles(r: &McResult, region: &str, year: i32, metric: &str) -> [f64; 5] 
 fn percentiles_converge_as_draws_grow() {
     let b = baseline();
     let model = Model::new(&b.input, &b.uncertainty);
-    let run = |draws| monte_carlo(&model, &McConfig { draws, seed: 11, pairs: vec![(0, 1)] }, &|_| {});
+    let run = |draws| {
+        monte_carlo(&model, &McConfig { draws, seed: 11, pairs: vec![(0, 1)], claims: vec![] }, &|_| {})
+    };
     let reference = run(64_000);
     let worst = |r: &McResult| {
         let mut worst = 0.0f64;
@@ -47,7 +49,7 @@ fn percentiles_converge_as_draws_grow() {
 fn the_same_seed_gives_the_same_result_on_any_pool() {
     let b = baseline();
     let model = Model::new(&b.input, &b.uncertainty);
-    let config = McConfig { draws: 3000, seed: 5, pairs: vec![(0, 1), (0, 8)] };
+    let config = McConfig { draws: 3000, seed: 5, pairs: vec![(0, 1), (0, 8)], claims: vec![] };
     let pool = |threads| rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     let one = pool(1).install(|| monte_carlo(&model, &config, &|_| {}));
     let four = pool(4).install(|| monte_carlo(&model, &config, &|_| {}));
