@@ -44,13 +44,18 @@ fn main() {
         input.first_year,
         input.last_year
     );
-    measure("simulate (one baseline run)", 50, 2000, || {
-        black_box(simulate(black_box(&input)));
-    });
+    // `cargo bench --bench race -- project` times only the projection (for profiling).
+    let only_project = std::env::args().any(|a| a == "project");
     let history = History::new(&input);
     let mut sim = history.scratch();
     measure("project from history (2025-2040, reused buffers)", 50, 5000, || {
         black_box(history.project(black_box(&input), &mut sim));
+    });
+    if only_project {
+        return;
+    }
+    measure("simulate (one baseline run)", 50, 2000, || {
+        black_box(simulate(black_box(&input)));
     });
     measure("resolve baseline scenario (parse + check)", 20, 100, || {
         black_box(load());

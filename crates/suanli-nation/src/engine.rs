@@ -34,6 +34,10 @@ use crate::outcome::{Binding, Outcome, H100_FLOPS};
 /// Hours per year divided by 1000: GW times this is TWh per year.
 const TWH_PER_GW_YEAR: f64 = 8.76;
 
+/// Its inverse. Multiplying by inverses rather than dividing keeps divisions (20-odd cycles
+/// each) out of the inner loops; results move in the last bit only.
+const GW_YEAR_PER_TWH: f64 = 1.0 / TWH_PER_GW_YEAR;
+
 /// Relative tolerance below which a constraint does not count as binding.
 const BIND_TOLERANCE: f64 = 1e-9;
 
@@ -47,13 +51,18 @@ pub fn simulate(input: &NationInput) -> Outcome {
 /// The state of a run: the outcome so far, shipments by vintage and the running sums of
 /// the surviving fleet, plus scratch space. Reused across runs of inputs of the same shape,
 /// it makes a run allocation-free (Monte Carlo runs the model a million times).
+///
+/// The inner loops read small per-year structs gathered at the start of each year
+/// ([`RegionYear`], [`LineYear`]) rather than a dozen per-year vectors each: the run is
+/// bound by instruction count, and every vector access costs a bounds check.
 #[derive(Debug, Clone)]
 pub struct Simulation {
     out: Outcome,
-    /// Shipments in chips by [region][line][year].
+    /// Shipments in chips by [year][region][line].
     shipped: Vec<f64>,
-    /// Running sums over the surviving vintages of each region and line: chips, FLOP/s and
-    /// TDP (W). Kept incrementally so that a year costs O(lines), not O(lines x life).
+    /// Running sums over the surviving vintages of each region and line ([region][line]):
+    /// chips, FLOP/s and TDP (W). Kept incrementally so that a year costs O(lines), not
+    /// O(lines x life).
     win_chips: Vec<f64>,
     win_flops: Vec<f64>,
     win_tdp_w: Vec<f64>,
@@ -61,14 +70,57 @@ pub struct Simulation {
     history_scale: Vec<Vec<f64>>,
     /// Lines ordered by FLOP/s per dollar, best first (same for every buyer).
     order: Vec<usize>,
-    budget: Vec<f64>,
+    /// This year's parameters by region and by line, and import caps by [region][line].
+    regions_now: Vec<RegionYear>,
+    lines_now: Vec<LineYear>,
+    caps_now: Vec<f64>,
+    /// Per region, during purchases: money left (USD), power left for new chips (W),
+    /// whether supply caps or power cut purchases, and the current line's demand (chips).
+    budget_usd: Vec<f64>,
+    headroom_w: Vec<f64>,
     chips_capped: Vec<bool>,
     power_capped: Vec<bool>,
-    headroom_w: Vec<f64>,
     demand: Vec<f64>,
-    /// Surviving (FLOP/s per W of TDP, line, vintage) of the current year, most efficient
-    /// first; kept up to date year by year (retire the oldest, insert the newest).
-    merit: Vec<(f64, usize, usize)>,
+    /// Surviving cohorts of the current year, most efficient first; kept up to date year
+    /// by year (retire the oldest, insert the newest).
+    merit: Vec<Cohort>,
+}
+
+/// One region's parameters in the year being run.
+#[derive(Debug, Clone, Copy, Default)]
+struct RegionYear {
+    /// All-in watts per watt of chip TDP (server overhead x PUE).
+    watts_per_tdp_w: f64,
+    capex_usd: f64,
+    interconnect_gw: f64,
+    conventional_gw: f64,
+    /// Largest data-centre capacity the share-of-generation ceiling allows, GW.
+    share_cap_gw: f64,
+    load_factor: f64,
+    utilisation: f64,
+    max_unpowered_share: f64,
+}
+
+/// One chip line's parameters in the year being run.
+#[derive(Debug, Clone, Copy, Default)]
+struct LineYear {
+    flops_per_chip: f64,
+    tdp_w: f64,
+    price_usd: f64,
+    production_cap_chips: f64,
+    /// Region of origin, `usize::MAX` if none.
+    origin: usize,
+}
+
+/// Chips of one line shipped in one year (a vintage), as the merit order lists them.
+#[derive(Debug, Clone, Copy)]
+struct Cohort {
+    /// FLOP/s per watt of TDP, the sort key.
+    efficiency: f64,
+    line: usize,
+    vintage: usize,
+    flops_per_chip: f64,
+    tdp_w: f64,
 }
 
 /// The model run through the calibration year, kept to project many variants of one
@@ -160,16 +212,19 @@ impl Simulation {
             .collect();
         Simulation {
             out,
-            shipped: vec![0.0; nr * nl * ny],
+            shipped: vec![0.0; ny * nr * nl],
             win_chips: vec![0.0; nr * nl],
             win_flops: vec![0.0; nr * nl],
             win_tdp_w: vec![0.0; nr * nl],
             history_scale,
             order: (0..nl).collect(),
-            budget: vec![0.0; nr],
+            regions_now: vec![RegionYear::default(); nr],
+            lines_now: vec![LineYear::default(); nl],
+            caps_now: vec![0.0; nr * nl],
+            budget_usd: vec![0.0; nr],
+            headroom_w: vec![0.0; nr],
             chips_capped: vec![false; nr],
             power_capped: vec![false; nr],
-            headroom_w: vec![0.0; nr],
             demand: vec![0.0; nr],
             merit: Vec::with_capacity(nl * life),
         }
@@ -185,10 +240,10 @@ impl Simulation {
     /// One year: generation, retirements, purchases, then fleet, power and compute.
     fn year(&mut self, input: &NationInput, i: usize) {
         let ny = input.years();
+        let nr = input.regions.len();
         let nl = input.lines.len();
         let life = input.accelerator_life_years.max(1) as usize;
         let cal_index = input.calibration_index();
-        let ship = |r: usize, l: usize, i: usize| (r * nl + l) * ny + i;
         let year = input.first_year + i as i32;
         let Simulation {
             out,
@@ -198,69 +253,99 @@ impl Simulation {
             win_tdp_w,
             history_scale,
             order,
-            budget,
+            regions_now,
+            lines_now,
+            caps_now,
+            budget_usd,
+            headroom_w,
             chips_capped,
             power_capped,
-            headroom_w,
             demand,
             merit,
         } = self;
-        update_merit_order(input, i, life, merit);
-        for (r, region) in input.regions.iter().enumerate() {
+
+        // Generation, and this year's parameters.
+        for (line, now) in input.lines.iter().zip(lines_now.iter_mut()) {
+            *now = LineYear {
+                flops_per_chip: line.flops_per_chip[i],
+                tdp_w: line.tdp_w[i],
+                price_usd: line.price_usd[i],
+                production_cap_chips: line.production_cap_chips[i],
+                origin: line.origin.unwrap_or(usize::MAX),
+            };
+        }
+        for (r, (region, now)) in input.regions.iter().zip(regions_now.iter_mut()).enumerate() {
             let at = r * ny + i;
-            out.generation_twh[at] = if year <= region.last_reported_year {
+            let generation = if year <= region.last_reported_year {
                 region.generation_reported_twh.get(i).copied().unwrap_or(0.0)
             } else {
                 out.generation_twh[at - 1] * (1.0 + region.generation_growth_per_year[i])
             };
+            out.generation_twh[at] = generation;
             out.generation_projected[at] = year > region.last_reported_year;
-            chips_capped[r] = false;
-            power_capped[r] = false;
-            budget[r] = 0.0;
+            *now = RegionYear {
+                watts_per_tdp_w: region.server_overhead[i] * region.pue[i],
+                capex_usd: region.capex_usd_bn[i] * 1e9,
+                interconnect_gw: region.interconnect_gw_per_year[i],
+                conventional_gw: region.conventional_dc_gw[i],
+                share_cap_gw: region.dc_share_max[i] * generation * GW_YEAR_PER_TWH,
+                load_factor: region.load_factor[i],
+                utilisation: region.utilisation[i],
+                max_unpowered_share: region.max_unpowered_share[i],
+            };
+            for (l, cap) in caps_now[r * nl..(r + 1) * nl].iter_mut().enumerate() {
+                *cap = if lines_now[l].origin == r { f64::INFINITY } else { region.import_cap_chips[l][i] };
+            }
         }
+        update_merit_order(input, i, life, merit);
+
         // Retire the vintage that reaches the end of its life this year.
         if i >= life {
             let v = i - life;
-            for r in 0..input.regions.len() {
-                for (l, line) in input.lines.iter().enumerate() {
-                    let n = shipped[ship(r, l, v)];
+            let old = &shipped[v * nr * nl..(v + 1) * nr * nl];
+            for (l, line) in input.lines.iter().enumerate() {
+                let (flops, tdp_w) = (line.flops_per_chip[v], line.tdp_w[v]);
+                for r in 0..nr {
                     let k = r * nl + l;
+                    let n = old[k];
                     win_chips[k] -= n;
-                    win_flops[k] -= n * line.flops_per_chip[v];
-                    win_tdp_w[k] -= n * line.tdp_w[v];
+                    win_flops[k] -= n * flops;
+                    win_tdp_w[k] -= n * tdp_w;
                 }
             }
         }
+
+        let now_shipped = &mut shipped[i * nr * nl..(i + 1) * nr * nl];
         if i <= cal_index {
-            for r in 0..input.regions.len() {
-                let region = &input.regions[r];
-                for (l, line) in input.lines.iter().enumerate() {
+            for (r, region) in input.regions.iter().enumerate() {
+                for (l, line) in lines_now.iter().enumerate() {
+                    let k = r * nl + l;
                     let target_h100e = region.calibration_fleet_h100e[l] * history_scale[l][cal_index - i];
-                    let surviving_h100e = win_flops[r * nl + l] / H100_FLOPS;
+                    let surviving_h100e = win_flops[k] / H100_FLOPS;
                     let new_h100e = (target_h100e - surviving_h100e).max(0.0);
-                    shipped[ship(r, l, i)] = new_h100e * H100_FLOPS / line.flops_per_chip[i];
+                    now_shipped[k] = new_h100e * H100_FLOPS / line.flops_per_chip;
                 }
             }
         } else {
             order.sort_by(|&a, &b| {
-                let value = |l: usize| input.lines[l].flops_per_chip[i] / input.lines[l].price_usd[i];
+                let value = |l: usize| lines_now[l].flops_per_chip / lines_now[l].price_usd;
                 value(b).total_cmp(&value(a)).then(a.cmp(&b))
             });
-            for (r, region) in input.regions.iter().enumerate() {
-                budget[r] = region.capex_usd_bn[i] * 1e9;
-                let older_tdp_w: f64 = win_tdp_w[r * nl..(r + 1) * nl].iter().sum();
-                headroom_w[r] = power_headroom_w(input, out, older_tdp_w, r, i);
+            for (r, now) in regions_now.iter().enumerate() {
+                budget_usd[r] = now.capex_usd;
+                chips_capped[r] = false;
+                power_capped[r] = false;
+                let older_w = win_tdp_w[r * nl..(r + 1) * nl].iter().sum::<f64>() * now.watts_per_tdp_w;
+                headroom_w[r] = power_headroom_w(now, out.dc_power_gw[r * ny + i - 1], older_w);
             }
             for &l in order.iter() {
-                let line = &input.lines[l];
-                let price = line.price_usd[i];
+                let line = lines_now[l];
+                let (chips_per_usd, chips_per_tdp_w) = (1.0 / line.price_usd, 1.0 / line.tdp_w);
                 let mut total_demand = 0.0;
-                for (r, region) in input.regions.iter().enumerate() {
-                    let wanted = budget[r] / price;
-                    let cap =
-                        if line.origin == Some(r) { f64::INFINITY } else { region.import_cap_chips[l][i] };
-                    let chip_w = line.tdp_w[i] * region.server_overhead[i] * region.pue[i];
-                    let powerable = headroom_w[r] / chip_w;
+                for (r, now) in regions_now.iter().enumerate() {
+                    let wanted = budget_usd[r] * chips_per_usd;
+                    let cap = caps_now[r * nl + l];
+                    let powerable = headroom_w[r] * chips_per_tdp_w / now.watts_per_tdp_w;
                     if cap < wanted * (1.0 - BIND_TOLERANCE) {
                         chips_capped[r] = true;
                     }
@@ -270,55 +355,54 @@ impl Simulation {
                     demand[r] = wanted.min(cap).min(powerable);
                     total_demand += demand[r];
                 }
-                let supply = line.production_cap_chips[i];
+                let supply = line.production_cap_chips;
                 let scale = if total_demand > supply { supply / total_demand } else { 1.0 };
-                for (r, region) in input.regions.iter().enumerate() {
+                for (r, now) in regions_now.iter().enumerate() {
                     if scale < 1.0 && demand[r] > 0.0 {
                         chips_capped[r] = true;
                     }
                     let bought = demand[r] * scale;
-                    shipped[ship(r, l, i)] = bought;
-                    budget[r] = (budget[r] - bought * price).max(0.0);
-                    headroom_w[r] -= bought * line.tdp_w[i] * region.server_overhead[i] * region.pue[i];
+                    now_shipped[r * nl + l] = bought;
+                    budget_usd[r] = (budget_usd[r] - bought * line.price_usd).max(0.0);
+                    headroom_w[r] -= bought * line.tdp_w * now.watts_per_tdp_w;
                 }
             }
         }
 
-        for (r, region) in input.regions.iter().enumerate() {
+        let now_shipped = &shipped[i * nr * nl..(i + 1) * nr * nl];
+        let mut world = WorldSums::default();
+        for (r, now) in regions_now.iter().enumerate() {
             let at = r * ny + i;
-            let generation = out.generation_twh[at];
-
             // Fleet, power and compute over surviving vintages: add this year's shipments
             // to the running sums.
-            let watts_per_tdp_w = region.server_overhead[i] * region.pue[i];
             let (mut chips, mut flops, mut tdp_w, mut spent_usd) = (0.0, 0.0, 0.0, 0.0);
             let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) = (0.0, 0.0, 0.0, 0.0);
-            for (l, line) in input.lines.iter().enumerate() {
-                let n = shipped[ship(r, l, i)];
+            for (l, line) in lines_now.iter().enumerate() {
                 let k = r * nl + l;
+                let n = now_shipped[k];
                 win_chips[k] += n;
-                win_flops[k] += n * line.flops_per_chip[i];
-                win_tdp_w[k] += n * line.tdp_w[i];
+                win_flops[k] += n * line.flops_per_chip;
+                win_tdp_w[k] += n * line.tdp_w;
                 chips += win_chips[k];
                 flops += win_flops[k];
                 tdp_w += win_tdp_w[k];
                 new_chips += n;
-                new_flops += n * line.flops_per_chip[i];
-                if line.origin == Some(r) {
+                new_flops += n * line.flops_per_chip;
+                if line.origin == r {
                     new_dom_chips += n;
-                    new_dom_flops += n * line.flops_per_chip[i];
+                    new_dom_flops += n * line.flops_per_chip;
                 }
-                spent_usd += n * line.price_usd[i];
+                spent_usd += n * line.price_usd;
             }
-            let fleet_gw = tdp_w * watts_per_tdp_w / 1e9;
-            let conventional_gw = region.conventional_dc_gw[i];
+            let fleet_gw = tdp_w * now.watts_per_tdp_w * 1e-9;
+            let conventional_gw = now.conventional_gw;
             let required_gw = conventional_gw + fleet_gw;
             let capacity_gw = if i <= cal_index {
                 required_gw
             } else {
                 let previous = out.dc_power_gw[at - 1];
-                let grown = required_gw.min(previous + region.interconnect_gw_per_year[i]).max(previous);
-                grown.min(region.dc_share_max[i] * generation / TWH_PER_GW_YEAR)
+                let grown = required_gw.min(previous + now.interconnect_gw).max(previous);
+                grown.min(now.share_cap_gw)
             };
             let ai_available_gw = (capacity_gw - conventional_gw).max(0.0);
             let (phi, powered_flops) = if fleet_gw <= ai_available_gw {
@@ -327,87 +411,61 @@ impl Simulation {
                 // Power is short: run the most efficient cohorts (line, vintage) first.
                 let mut left_w = ai_available_gw * 1e9;
                 let mut powered_flops = 0.0;
-                for &(_, l, v) in merit.iter() {
-                    let n = shipped[ship(r, l, v)];
-                    let line = &input.lines[l];
-                    let watts = n * line.tdp_w[v] * watts_per_tdp_w;
+                for c in merit.iter() {
+                    let n = shipped[(c.vintage * nr + r) * nl + c.line];
+                    let watts = n * c.tdp_w * now.watts_per_tdp_w;
                     if watts <= left_w {
-                        powered_flops += n * line.flops_per_chip[v];
+                        powered_flops += n * c.flops_per_chip;
                         left_w -= watts;
                     } else {
-                        powered_flops += n * line.flops_per_chip[v] * (left_w / watts);
+                        powered_flops += n * c.flops_per_chip * (left_w / watts);
                         break;
                     }
                 }
                 (ai_available_gw / fleet_gw, powered_flops)
             };
-
-            out.dc_power_gw[at] = capacity_gw;
-            out.conventional_dc_gw[at] = conventional_gw;
-            out.ai_power_demand_gw[at] = fleet_gw;
-            out.powered_fraction[at] = phi;
-            out.dc_electricity_twh[at] =
-                (phi * fleet_gw * region.load_factor[i] + conventional_gw) * TWH_PER_GW_YEAR;
-            out.accelerators[at] = chips;
-            out.installed_flops[at] = flops;
-            out.effective_flops[at] = powered_flops * region.utilisation[i];
-            out.stranded_flops[at] = (flops - powered_flops).max(0.0);
-            out.shipped_flops[at] = new_flops;
-            out.shipped_domestic_flops[at] = new_dom_flops;
-            out.shipped_chips[at] = new_chips;
-            out.shipped_domestic_chips[at] = new_dom_chips;
-            out.spent_usd_bn[at] = spent_usd / 1e9;
-            let unspent = budget[r] > BIND_TOLERANCE * region.capex_usd_bn[i] * 1e9;
-            out.binding[at] = if phi < 1.0 - BIND_TOLERANCE || (power_capped[r] && unspent) {
+            let unspent = budget_usd[r] > BIND_TOLERANCE * now.capex_usd;
+            let binding = if i <= cal_index {
+                if phi < 1.0 - BIND_TOLERANCE {
+                    Binding::Power
+                } else {
+                    Binding::Capital
+                }
+            } else if phi < 1.0 - BIND_TOLERANCE || (power_capped[r] && unspent) {
                 Binding::Power
             } else if chips_capped[r] && unspent {
                 Binding::Chips
             } else {
                 Binding::Capital
             };
+            let values = [
+                out.generation_twh[at],
+                capacity_gw,
+                conventional_gw,
+                fleet_gw,
+                (phi * fleet_gw * now.load_factor + conventional_gw) * TWH_PER_GW_YEAR,
+                chips,
+                flops,
+                powered_flops * now.utilisation,
+                (flops - powered_flops).max(0.0),
+                new_flops,
+                new_dom_flops,
+                new_chips,
+                new_dom_chips,
+                spent_usd * 1e-9,
+            ];
+            world.add(&values, binding, out.generation_projected[at]);
+            write_values(out, at, &values);
+            out.powered_fraction[at] = phi;
+            out.binding[at] = binding;
         }
-        sum_world(out, input.regions.len(), i);
+        world.write(out, nr * ny + i);
     }
 }
 
-/// Power, in W, that region `r` can still give to chips bought in year `i`: the most AI
-/// power the grid can connect this year, allowing `max_unpowered_share` of the fleet to
-/// wait for power, less what the surviving older chips draw (`older_tdp_w`, W of TDP).
-fn power_headroom_w(input: &NationInput, out: &Outcome, older_tdp_w: f64, r: usize, i: usize) -> f64 {
-    let region = &input.regions[r];
-    let unpowered = region.max_unpowered_share[i];
-    if unpowered >= 1.0 {
-        return f64::INFINITY;
-    }
-    let at = r * input.years() + i;
-    let share_cap_gw = region.dc_share_max[i] * out.generation_twh[at] / TWH_PER_GW_YEAR;
-    let capacity_gw = (out.dc_power_gw[at - 1] + region.interconnect_gw_per_year[i]).min(share_cap_gw);
-    let ai_w = (capacity_gw - region.conventional_dc_gw[i]).max(0.0) * 1e9;
-    let old_w = older_tdp_w * region.server_overhead[i] * region.pue[i];
-    (ai_w / (1.0 - unpowered) - old_w).max(0.0)
-}
-
-/// Moves the merit order to year `i`: drops the vintage retired this year and inserts
-/// this year's, keeping (line, vintage) pairs sorted by FLOP/s per watt, best first.
-/// Operators power the most efficient chips first; with this merit order, adding chips or
-/// power never lowers effective compute. The order is the same in every region: a
-/// region's server overhead and PUE scale every chip's power alike.
-fn update_merit_order(input: &NationInput, i: usize, life: usize, merit: &mut Vec<(f64, usize, usize)>) {
-    merit.retain(|&(_, _, v)| v + life > i);
-    for (l, line) in input.lines.iter().enumerate() {
-        let efficiency = line.flops_per_chip[i] / line.tdp_w[i];
-        // After equals: the order among equally efficient chips does not change the result.
-        let at = merit.partition_point(|&(e, _, _)| e >= efficiency);
-        merit.insert(at, (efficiency, l, i));
-    }
-}
-
-/// World = sum of regions; its binding constraint is the one that binds for the largest
-/// share of world installed compute. Overwrites the World entries of year `i`.
-fn sum_world(out: &mut Outcome, nr: usize, i: usize) {
-    let ny = out.years;
-    let w = nr * ny + i;
-    for v in [
+/// Writes a region-year's values (in [`WorldSums`] order) into the outcome at `at`.
+fn write_values(out: &mut Outcome, at: usize, values: &[f64; 14]) {
+    for (v, x) in [
         &mut out.generation_twh,
         &mut out.dc_power_gw,
         &mut out.conventional_dc_gw,
@@ -422,21 +480,73 @@ fn sum_world(out: &mut Outcome, nr: usize, i: usize) {
         &mut out.shipped_chips,
         &mut out.shipped_domestic_chips,
         &mut out.spent_usd_bn,
-    ] {
-        v[w] = (0..nr).map(|r| v[r * ny + i]).sum();
+    ]
+    .into_iter()
+    .zip(values)
+    {
+        v[at] = *x;
     }
-    let mut weight = [0.0f64; 3];
-    let mut projected = false;
-    for r in 0..nr {
-        let at = r * ny + i;
-        projected |= out.generation_projected[at];
-        weight[out.binding[at] as usize] += out.installed_flops[at];
+}
+
+/// Power, in W, that a region can still give to chips bought this year: the most AI power
+/// the grid can connect this year (from `previous_gw` of data-centre capacity), allowing
+/// `max_unpowered_share` of the fleet to wait for power, less what the surviving older
+/// chips draw (`old_w`, all-in W).
+fn power_headroom_w(now: &RegionYear, previous_gw: f64, old_w: f64) -> f64 {
+    if now.max_unpowered_share >= 1.0 {
+        return f64::INFINITY;
     }
-    out.generation_projected[w] = projected;
-    let installed = out.installed_flops[w];
-    out.powered_fraction[w] = if installed > 0.0 { 1.0 - out.stranded_flops[w] / installed } else { 1.0 };
-    out.binding[w] = [Binding::Power, Binding::Chips, Binding::Capital]
-        .into_iter()
-        .max_by(|a, b| weight[*a as usize].total_cmp(&weight[*b as usize]).then(b.cmp(a)))
-        .unwrap_or(Binding::Capital);
+    let capacity_gw = (previous_gw + now.interconnect_gw).min(now.share_cap_gw);
+    let ai_w = (capacity_gw - now.conventional_gw).max(0.0) * 1e9;
+    (ai_w / (1.0 - now.max_unpowered_share) - old_w).max(0.0)
+}
+
+/// Moves the merit order to year `i`: drops the vintage retired this year and inserts
+/// this year's, keeping cohorts sorted by FLOP/s per watt, best first. Operators power the
+/// most efficient chips first; with this merit order, adding chips or power never lowers
+/// effective compute. The order is the same in every region: a region's server overhead
+/// and PUE scale every chip's power alike.
+fn update_merit_order(input: &NationInput, i: usize, life: usize, merit: &mut Vec<Cohort>) {
+    merit.retain(|c| c.vintage + life > i);
+    for (l, line) in input.lines.iter().enumerate() {
+        let (flops_per_chip, tdp_w) = (line.flops_per_chip[i], line.tdp_w[i]);
+        let efficiency = flops_per_chip / tdp_w;
+        // After equals: the order among equally efficient chips does not change the result.
+        let at = merit.partition_point(|c| c.efficiency >= efficiency);
+        merit.insert(at, Cohort { efficiency, line: l, vintage: i, flops_per_chip, tdp_w });
+    }
+}
+
+/// World = sum of regions, gathered while the regions are computed; its binding
+/// constraint is the one that binds for the largest share of world installed compute.
+#[derive(Default)]
+struct WorldSums {
+    sums: [f64; 14],
+    binding_weight: [f64; 3],
+    projected: bool,
+}
+
+impl WorldSums {
+    /// Adds a region-year's values (in [`write_values`] order).
+    fn add(&mut self, values: &[f64; 14], binding: Binding, projected: bool) {
+        for (s, v) in self.sums.iter_mut().zip(values) {
+            *s += v;
+        }
+        // values[6] is installed FLOP/s.
+        self.binding_weight[binding as usize] += values[6];
+        self.projected |= projected;
+    }
+
+    /// Writes the World entries at index `w`.
+    fn write(&self, out: &mut Outcome, w: usize) {
+        write_values(out, w, &self.sums);
+        out.generation_projected[w] = self.projected;
+        let installed = out.installed_flops[w];
+        out.powered_fraction[w] = if installed > 0.0 { 1.0 - out.stranded_flops[w] / installed } else { 1.0 };
+        let weight = self.binding_weight;
+        out.binding[w] = [Binding::Power, Binding::Chips, Binding::Capital]
+            .into_iter()
+            .max_by(|a, b| weight[*a as usize].total_cmp(&weight[*b as usize]).then(b.cmp(a)))
+            .unwrap_or(Binding::Capital);
+    }
 }
