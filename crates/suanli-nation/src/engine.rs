@@ -60,12 +60,9 @@ pub struct Simulation {
     out: Outcome,
     /// Shipments in chips by [year][region][line].
     shipped: Vec<f64>,
-    /// Running sums over the surviving vintages of each region and line ([region][line]):
-    /// chips, FLOP/s and TDP (W). Kept incrementally so that a year costs O(lines), not
-    /// O(lines x life).
-    win_chips: Vec<f64>,
-    win_flops: Vec<f64>,
-    win_tdp_w: Vec<f64>,
+    /// Running sums over the surviving vintages of each region and line ([region][line]).
+    /// Kept incrementally so that a year costs O(lines), not O(lines x life).
+    windows: Vec<Window>,
     /// history_scale[l][k] = growth_l^-k: the calibrated fleet k years before calibration.
     history_scale: Vec<Vec<f64>>,
     /// Lines ordered by FLOP/s per dollar, best first (same for every buyer).
@@ -74,16 +71,36 @@ pub struct Simulation {
     regions_now: Vec<RegionYear>,
     lines_now: Vec<LineYear>,
     caps_now: Vec<f64>,
-    /// Per region, during purchases: money left (USD), power left for new chips (W),
-    /// whether supply caps or power cut purchases, and the current line's demand (chips).
-    budget_usd: Vec<f64>,
-    headroom_w: Vec<f64>,
-    chips_capped: Vec<bool>,
-    power_capped: Vec<bool>,
-    demand: Vec<f64>,
+    /// Per region: the state of this year's purchases.
+    buyers: Vec<Buyer>,
+    /// Per line: FLOP/s and TDP (W) per chip of the vintage retiring this year.
+    retiring: Vec<(f64, f64)>,
     /// Surviving cohorts of the current year, most efficient first; kept up to date year
     /// by year (retire the oldest, insert the newest).
     merit: Vec<Cohort>,
+}
+
+/// A region's surviving chips of one line: count, FLOP/s and TDP (W).
+#[derive(Debug, Clone, Copy, Default)]
+struct Window {
+    chips: f64,
+    flops: f64,
+    tdp_w: f64,
+}
+
+/// A region's purchases in the year being run.
+#[derive(Debug, Clone, Copy, Default)]
+struct Buyer {
+    /// Money left, USD.
+    budget_usd: f64,
+    /// Power left for new chips, all-in W.
+    headroom_w: f64,
+    /// Chips of the line being bought that the region asks for.
+    demand: f64,
+    /// Whether supply caps (export controls, production) cut purchases.
+    chips_capped: bool,
+    /// Whether power cut purchases.
+    power_capped: bool,
 }
 
 /// One region's parameters in the year being run.
@@ -149,9 +166,7 @@ impl History {
     /// would mix two scenarios). Costs about what the projected years cost.
     pub fn project<'a>(&self, input: &NationInput, sim: &'a mut Simulation) -> &'a Outcome {
         let from = &self.after_calibration;
-        sim.win_chips.copy_from_slice(&from.win_chips);
-        sim.win_flops.copy_from_slice(&from.win_flops);
-        sim.win_tdp_w.copy_from_slice(&from.win_tdp_w);
+        sim.windows.copy_from_slice(&from.windows);
         sim.merit.clone_from(&from.merit);
         sim.run(input, input.calibration_index() + 1..input.years());
         &sim.out
@@ -213,19 +228,14 @@ impl Simulation {
         Simulation {
             out,
             shipped: vec![0.0; ny * nr * nl],
-            win_chips: vec![0.0; nr * nl],
-            win_flops: vec![0.0; nr * nl],
-            win_tdp_w: vec![0.0; nr * nl],
+            windows: vec![Window::default(); nr * nl],
             history_scale,
             order: (0..nl).collect(),
             regions_now: vec![RegionYear::default(); nr],
             lines_now: vec![LineYear::default(); nl],
             caps_now: vec![0.0; nr * nl],
-            budget_usd: vec![0.0; nr],
-            headroom_w: vec![0.0; nr],
-            chips_capped: vec![false; nr],
-            power_capped: vec![false; nr],
-            demand: vec![0.0; nr],
+            buyers: vec![Buyer::default(); nr],
+            retiring: vec![(0.0, 0.0); nl],
             merit: Vec::with_capacity(nl * life),
         }
     }
@@ -248,19 +258,14 @@ impl Simulation {
         let Simulation {
             out,
             shipped,
-            win_chips,
-            win_flops,
-            win_tdp_w,
+            windows,
             history_scale,
             order,
             regions_now,
             lines_now,
             caps_now,
-            budget_usd,
-            headroom_w,
-            chips_capped,
-            power_capped,
-            demand,
+            buyers,
+            retiring,
             merit,
         } = self;
 
@@ -274,7 +279,9 @@ impl Simulation {
                 origin: line.origin.unwrap_or(usize::MAX),
             };
         }
-        for (r, (region, now)) in input.regions.iter().zip(regions_now.iter_mut()).enumerate() {
+        for (r, ((region, now), caps)) in
+            input.regions.iter().zip(regions_now.iter_mut()).zip(caps_now.chunks_exact_mut(nl)).enumerate()
+        {
             let at = r * ny + i;
             let generation = if year <= region.last_reported_year {
                 region.generation_reported_twh.get(i).copied().unwrap_or(0.0)
@@ -293,8 +300,8 @@ impl Simulation {
                 utilisation: region.utilisation[i],
                 max_unpowered_share: region.max_unpowered_share[i],
             };
-            for (l, cap) in caps_now[r * nl..(r + 1) * nl].iter_mut().enumerate() {
-                *cap = if lines_now[l].origin == r { f64::INFINITY } else { region.import_cap_chips[l][i] };
+            for ((cap, line_caps), line) in caps.iter_mut().zip(&region.import_cap_chips).zip(lines_now.iter()) {
+                *cap = if line.origin == r { f64::INFINITY } else { line_caps[i] };
             }
         }
         update_merit_order(input, i, life, merit);
@@ -302,15 +309,15 @@ impl Simulation {
         // Retire the vintage that reaches the end of its life this year.
         if i >= life {
             let v = i - life;
+            for (ret, line) in retiring.iter_mut().zip(&input.lines) {
+                *ret = (line.flops_per_chip[v], line.tdp_w[v]);
+            }
             let old = &shipped[v * nr * nl..(v + 1) * nr * nl];
-            for (l, line) in input.lines.iter().enumerate() {
-                let (flops, tdp_w) = (line.flops_per_chip[v], line.tdp_w[v]);
-                for r in 0..nr {
-                    let k = r * nl + l;
-                    let n = old[k];
-                    win_chips[k] -= n;
-                    win_flops[k] -= n * flops;
-                    win_tdp_w[k] -= n * tdp_w;
+            for (w_r, old_r) in windows.chunks_exact_mut(nl).zip(old.chunks_exact(nl)) {
+                for ((w, n), (flops, tdp_w)) in w_r.iter_mut().zip(old_r).zip(retiring.iter()) {
+                    w.chips -= n;
+                    w.flops -= n * flops;
+                    w.tdp_w -= n * tdp_w;
                 }
             }
         }
@@ -321,7 +328,7 @@ impl Simulation {
                 for (l, line) in lines_now.iter().enumerate() {
                     let k = r * nl + l;
                     let target_h100e = region.calibration_fleet_h100e[l] * history_scale[l][cal_index - i];
-                    let surviving_h100e = win_flops[k] / H100_FLOPS;
+                    let surviving_h100e = windows[k].flops / H100_FLOPS;
                     let new_h100e = (target_h100e - surviving_h100e).max(0.0);
                     now_shipped[k] = new_h100e * H100_FLOPS / line.flops_per_chip;
                 }
@@ -331,61 +338,66 @@ impl Simulation {
                 let value = |l: usize| lines_now[l].flops_per_chip / lines_now[l].price_usd;
                 value(b).total_cmp(&value(a)).then(a.cmp(&b))
             });
-            for (r, now) in regions_now.iter().enumerate() {
-                budget_usd[r] = now.capex_usd;
-                chips_capped[r] = false;
-                power_capped[r] = false;
-                let older_w = win_tdp_w[r * nl..(r + 1) * nl].iter().sum::<f64>() * now.watts_per_tdp_w;
-                headroom_w[r] = power_headroom_w(now, out.dc_power_gw[r * ny + i - 1], older_w);
+            for (r, ((now, b), w_r)) in
+                regions_now.iter().zip(buyers.iter_mut()).zip(windows.chunks_exact(nl)).enumerate()
+            {
+                let older_w = w_r.iter().map(|w| w.tdp_w).sum::<f64>() * now.watts_per_tdp_w;
+                *b = Buyer {
+                    budget_usd: now.capex_usd,
+                    headroom_w: power_headroom_w(now, out.dc_power_gw[r * ny + i - 1], older_w),
+                    demand: 0.0,
+                    chips_capped: false,
+                    power_capped: false,
+                };
             }
             for &l in order.iter() {
                 let line = lines_now[l];
                 let (chips_per_usd, chips_per_tdp_w) = (1.0 / line.price_usd, 1.0 / line.tdp_w);
                 let mut total_demand = 0.0;
-                for (r, now) in regions_now.iter().enumerate() {
-                    let wanted = budget_usd[r] * chips_per_usd;
-                    let cap = caps_now[r * nl + l];
-                    let powerable = headroom_w[r] * chips_per_tdp_w / now.watts_per_tdp_w;
-                    if cap < wanted * (1.0 - BIND_TOLERANCE) {
-                        chips_capped[r] = true;
-                    }
-                    if powerable < wanted.min(cap) * (1.0 - BIND_TOLERANCE) {
-                        power_capped[r] = true;
-                    }
-                    demand[r] = wanted.min(cap).min(powerable);
-                    total_demand += demand[r];
+                for ((now, b), caps) in regions_now.iter().zip(buyers.iter_mut()).zip(caps_now.chunks_exact(nl)) {
+                    let wanted = b.budget_usd * chips_per_usd;
+                    let cap = caps[l];
+                    let powerable = b.headroom_w * chips_per_tdp_w / now.watts_per_tdp_w;
+                    b.chips_capped |= cap < wanted * (1.0 - BIND_TOLERANCE);
+                    b.power_capped |= powerable < wanted.min(cap) * (1.0 - BIND_TOLERANCE);
+                    b.demand = wanted.min(cap).min(powerable);
+                    total_demand += b.demand;
                 }
                 let supply = line.production_cap_chips;
                 let scale = if total_demand > supply { supply / total_demand } else { 1.0 };
-                for (r, now) in regions_now.iter().enumerate() {
-                    if scale < 1.0 && demand[r] > 0.0 {
-                        chips_capped[r] = true;
-                    }
-                    let bought = demand[r] * scale;
-                    now_shipped[r * nl + l] = bought;
-                    budget_usd[r] = (budget_usd[r] - bought * line.price_usd).max(0.0);
-                    headroom_w[r] -= bought * line.tdp_w * now.watts_per_tdp_w;
+                for ((now, b), ship_r) in
+                    regions_now.iter().zip(buyers.iter_mut()).zip(now_shipped.chunks_exact_mut(nl))
+                {
+                    b.chips_capped |= scale < 1.0 && b.demand > 0.0;
+                    let bought = b.demand * scale;
+                    ship_r[l] = bought;
+                    b.budget_usd = (b.budget_usd - bought * line.price_usd).max(0.0);
+                    b.headroom_w -= bought * line.tdp_w * now.watts_per_tdp_w;
                 }
             }
         }
 
         let now_shipped = &shipped[i * nr * nl..(i + 1) * nr * nl];
         let mut world = WorldSums::default();
-        for (r, now) in regions_now.iter().enumerate() {
+        for (r, (((now, b), w_r), ship_r)) in regions_now
+            .iter()
+            .zip(buyers.iter())
+            .zip(windows.chunks_exact_mut(nl))
+            .zip(now_shipped.chunks_exact(nl))
+            .enumerate()
+        {
             let at = r * ny + i;
             // Fleet, power and compute over surviving vintages: add this year's shipments
             // to the running sums.
             let (mut chips, mut flops, mut tdp_w, mut spent_usd) = (0.0, 0.0, 0.0, 0.0);
             let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) = (0.0, 0.0, 0.0, 0.0);
-            for (l, line) in lines_now.iter().enumerate() {
-                let k = r * nl + l;
-                let n = now_shipped[k];
-                win_chips[k] += n;
-                win_flops[k] += n * line.flops_per_chip;
-                win_tdp_w[k] += n * line.tdp_w;
-                chips += win_chips[k];
-                flops += win_flops[k];
-                tdp_w += win_tdp_w[k];
+            for ((w, &n), line) in w_r.iter_mut().zip(ship_r).zip(lines_now.iter()) {
+                w.chips += n;
+                w.flops += n * line.flops_per_chip;
+                w.tdp_w += n * line.tdp_w;
+                chips += w.chips;
+                flops += w.flops;
+                tdp_w += w.tdp_w;
                 new_chips += n;
                 new_flops += n * line.flops_per_chip;
                 if line.origin == r {
@@ -424,19 +436,22 @@ impl Simulation {
                 }
                 (ai_available_gw / fleet_gw, powered_flops)
             };
-            let unspent = budget_usd[r] > BIND_TOLERANCE * now.capex_usd;
+            let power_short = phi < 1.0 - BIND_TOLERANCE;
             let binding = if i <= cal_index {
-                if phi < 1.0 - BIND_TOLERANCE {
+                if power_short {
                     Binding::Power
                 } else {
                     Binding::Capital
                 }
-            } else if phi < 1.0 - BIND_TOLERANCE || (power_capped[r] && unspent) {
-                Binding::Power
-            } else if chips_capped[r] && unspent {
-                Binding::Chips
             } else {
-                Binding::Capital
+                let unspent = b.budget_usd > BIND_TOLERANCE * now.capex_usd;
+                if power_short || (b.power_capped && unspent) {
+                    Binding::Power
+                } else if b.chips_capped && unspent {
+                    Binding::Chips
+                } else {
+                    Binding::Capital
+                }
             };
             let values = [
                 out.generation_twh[at],

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::diag::Diagnostic;
 use crate::dist::Dist;
 use crate::model::NationInput;
-use crate::params::{self, Scope};
+use crate::params::{self, ParamDef, Scope};
 use crate::parse::{Loc, ParamValue, RawScenario};
 use crate::series::Series;
 
@@ -21,32 +21,102 @@ macro_rules! slot_vec {
     ($input:expr, $slot:expr, $($m:tt)*) => {
         match $slot {
             Slot::ImportCap(r, l) => &$($m)* $input.regions[r].import_cap_chips[l],
-            Slot::Line(l, name) => {
+            Slot::Line(l, field) => {
                 let line = &$($m)* $input.lines[l];
-                match name {
-                    "flops_per_chip" => &$($m)* line.flops_per_chip,
-                    "tdp_w" => &$($m)* line.tdp_w,
-                    "price_usd" => &$($m)* line.price_usd,
-                    _ => &$($m)* line.production_cap_chips,
+                match field {
+                    LineField::FlopsPerChip => &$($m)* line.flops_per_chip,
+                    LineField::TdpW => &$($m)* line.tdp_w,
+                    LineField::PriceUsd => &$($m)* line.price_usd,
+                    LineField::ProductionCap => &$($m)* line.production_cap_chips,
                 }
             }
-            Slot::Region(r, name) => {
+            Slot::Region(r, field) => {
                 let region = &$($m)* $input.regions[r];
-                match name {
-                    "generation_growth_per_year" => &$($m)* region.generation_growth_per_year,
-                    "dc_share_max" => &$($m)* region.dc_share_max,
-                    "interconnect_gw_per_year" => &$($m)* region.interconnect_gw_per_year,
-                    "conventional_dc_gw" => &$($m)* region.conventional_dc_gw,
-                    "pue" => &$($m)* region.pue,
-                    "server_overhead" => &$($m)* region.server_overhead,
-                    "load_factor" => &$($m)* region.load_factor,
-                    "utilisation" => &$($m)* region.utilisation,
-                    "max_unpowered_share" => &$($m)* region.max_unpowered_share,
-                    _ => &$($m)* region.capex_usd_bn,
+                match field {
+                    RegionField::GenerationGrowth => &$($m)* region.generation_growth_per_year,
+                    RegionField::DcShareMax => &$($m)* region.dc_share_max,
+                    RegionField::Interconnect => &$($m)* region.interconnect_gw_per_year,
+                    RegionField::ConventionalDc => &$($m)* region.conventional_dc_gw,
+                    RegionField::Pue => &$($m)* region.pue,
+                    RegionField::ServerOverhead => &$($m)* region.server_overhead,
+                    RegionField::LoadFactor => &$($m)* region.load_factor,
+                    RegionField::Utilisation => &$($m)* region.utilisation,
+                    RegionField::MaxUnpoweredShare => &$($m)* region.max_unpowered_share,
+                    RegionField::Capex => &$($m)* region.capex_usd_bn,
                 }
             }
         }
     };
+}
+
+/// A per-year parameter of a chip line that a draw may set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineField {
+    /// `flops_per_chip`.
+    FlopsPerChip,
+    /// `tdp_w`.
+    TdpW,
+    /// `price_usd`.
+    PriceUsd,
+    /// `production_cap_chips_per_year`.
+    ProductionCap,
+}
+
+/// A per-year parameter of a region that a draw may set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionField {
+    /// `generation_growth_per_year`.
+    GenerationGrowth,
+    /// `dc_share_max`.
+    DcShareMax,
+    /// `interconnect_gw_per_year`.
+    Interconnect,
+    /// `conventional_dc_gw`.
+    ConventionalDc,
+    /// `pue`.
+    Pue,
+    /// `server_overhead`.
+    ServerOverhead,
+    /// `load_factor`.
+    LoadFactor,
+    /// `utilisation`.
+    Utilisation,
+    /// `max_unpowered_share`.
+    MaxUnpoweredShare,
+    /// `capex_usd_bn`.
+    Capex,
+}
+
+impl LineField {
+    /// The field of a parameter name.
+    fn of(name: &str) -> Option<Self> {
+        Some(match name {
+            "flops_per_chip" => LineField::FlopsPerChip,
+            "tdp_w" => LineField::TdpW,
+            "price_usd" => LineField::PriceUsd,
+            "production_cap_chips_per_year" => LineField::ProductionCap,
+            _ => return None,
+        })
+    }
+}
+
+impl RegionField {
+    /// The field of a parameter name.
+    fn of(name: &str) -> Option<Self> {
+        Some(match name {
+            "generation_growth_per_year" => RegionField::GenerationGrowth,
+            "dc_share_max" => RegionField::DcShareMax,
+            "interconnect_gw_per_year" => RegionField::Interconnect,
+            "conventional_dc_gw" => RegionField::ConventionalDc,
+            "pue" => RegionField::Pue,
+            "server_overhead" => RegionField::ServerOverhead,
+            "load_factor" => RegionField::LoadFactor,
+            "utilisation" => RegionField::Utilisation,
+            "max_unpowered_share" => RegionField::MaxUnpoweredShare,
+            "capex_usd_bn" => RegionField::Capex,
+            _ => return None,
+        })
+    }
 }
 
 /// What a draw of an uncertain parameter sets.
@@ -103,10 +173,10 @@ pub struct Factor {
 /// Which input vector an effect writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
-    /// A chip-line parameter (index into `lines`, parameter name).
-    Line(usize, &'static str),
-    /// A region parameter (index into `regions`, parameter name).
-    Region(usize, &'static str),
+    /// A chip-line parameter (index into `lines`).
+    Line(usize, LineField),
+    /// A region parameter (index into `regions`).
+    Region(usize, RegionField),
     /// An import cap (region, line).
     ImportCap(usize, usize),
 }
@@ -186,17 +256,22 @@ impl Uncertainty {
         let first = self.first_index;
         for e in &self.effects {
             let us = &u[self.range(e.factor)];
-            let shared = (us.len() == 1).then(|| e.dist.quantile(us[0]));
-            let draw = |i: usize| shared.unwrap_or_else(|| e.dist.quantile(us[i - first]));
             let values: &mut Vec<f64> = slot_vec!(input, e.slot, mut);
             match &e.rule {
                 Rule::Multiply(m) => {
-                    for i in first..values.len() {
-                        values[i] = (draw(i) * m[i]).clamp(e.min, e.max);
+                    let pairs = values[first..].iter_mut().zip(&m[first..]);
+                    if let [u] = us {
+                        let x = e.dist.quantile(*u);
+                        pairs.for_each(|(v, m)| *v = (x * m).clamp(e.min, e.max));
+                    } else {
+                        for ((v, m), u) in pairs.zip(us) {
+                            *v = (e.dist.quantile(*u) * m).clamp(e.min, e.max);
+                        }
                     }
                 }
                 Rule::Grow { anchor_year, anchor_value, from } => {
-                    let x = draw(*from);
+                    // Growth is never drawn per year.
+                    let x = e.dist.quantile(us[0]);
                     let year = self.first_year + *from as i32;
                     let mut v = anchor_value * (1.0 + x).powi(year - anchor_year);
                     for value in &mut values[*from..] {
@@ -237,7 +312,9 @@ pub(crate) fn collect(
     }
     for (l, (id, line)) in raw.lines.iter().enumerate() {
         for (name, pv) in &line.params {
-            let Some(def) = params::param(Scope::Line, name) else { continue };
+            let (Some(def), Some(field)) = (params::param(Scope::Line, name), LineField::of(name)) else {
+                continue;
+            };
             if name == "history_fleet_growth_factor" {
                 if let Some(un) = &pv.uncertain {
                     b.diags
@@ -248,7 +325,7 @@ pub(crate) fn collect(
                 continue;
             }
             let label = format!("lines.{id}.{name}");
-            b.add(&label, &label, pv, Slot::Line(l, def.name), false, None);
+            b.add(&label, &label, pv, Slot::Line(l, field), def, false, None);
         }
     }
     let empty = Default::default();
@@ -264,7 +341,8 @@ pub(crate) fn collect(
             let scope = if from_all { "regions.all" } else { &format!("regions.{}", region.id) };
             let label = format!("{scope}.{}", def.name);
             let key = format!("regions.{}.{}", region.id, def.name);
-            b.add(&label, &key, pv, Slot::Region(r, def.name), from_all, Some(&region.name));
+            let Some(field) = RegionField::of(def.name) else { continue };
+            b.add(&label, &key, pv, Slot::Region(r, field), def, from_all, Some(&region.name));
         }
         for (l, line) in input.lines.iter().enumerate() {
             let (pv, from_all) =
@@ -276,7 +354,8 @@ pub(crate) fn collect(
             let scope = if from_all { "regions.all" } else { &format!("regions.{}", region.id) };
             let label = format!("{scope}.import_cap_chips.{}", line.id);
             let key = format!("regions.{}.import_cap_chips.{}", region.id, line.id);
-            b.add(&label, &key, pv, Slot::ImportCap(r, l), from_all, Some(&region.name));
+            let def = params::param(Scope::RegionLine, "import_cap_chips").expect("declared");
+            b.add(&label, &key, pv, Slot::ImportCap(r, l), def, from_all, Some(&region.name));
         }
     }
     if b.diags.is_empty() {
@@ -305,6 +384,7 @@ impl Builder<'_> {
         series_key: &str,
         pv: &ParamValue,
         slot: Slot,
+        def: &ParamDef,
         from_all: bool,
         region: Option<&str>,
     ) {
@@ -312,12 +392,7 @@ impl Builder<'_> {
         // Absent when resolution already reported the parameter as invalid.
         let Some(series) = self.effective.get(series_key) else { return };
         let input = self.input;
-        let (scope, name) = match slot {
-            Slot::Line(_, n) => (Scope::Line, n),
-            Slot::Region(_, n) => (Scope::Region, n),
-            Slot::ImportCap(..) => (Scope::RegionLine, "import_cap_chips"),
-        };
-        let Some(def) = params::param(scope, name) else { return };
+        let name = def.name;
         if un.draw == DrawScope::PerRegion && !from_all {
             self.diags.push(un.loc.error("`draw = \"per_region\"` only applies in [regions.all]"));
             return;
