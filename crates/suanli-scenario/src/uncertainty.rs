@@ -378,6 +378,7 @@ struct Builder<'a> {
 impl Builder<'_> {
     /// Adds the uncertainty of `pv` (written at `label`) on `slot`, whose resolved series
     /// is `effective[series_key]`.
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
         label: &str,
