@@ -64,6 +64,13 @@ enum Command {
         /// Write to this file (atomically) instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write charts (SVG): compute by region, binding constraint, generation by
+        /// source, data-centre share, self-sufficiency.
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        /// Monte Carlo draws for the chart's uncertainty bands (0: no bands).
+        #[arg(long, default_value_t = 0)]
+        bands: u64,
     },
     /// Check quantitative claims from the public debate against data and scenarios.
     Claims {
@@ -161,8 +168,8 @@ enum Command {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Race { scenario, from, to, format, out } => {
-            race::run(&scenario, from, to, format, out.as_deref())
+        Command::Race { scenario, from, to, format, out, chart, bands } => {
+            race::run(&scenario, from, to, format, out.as_deref(), chart.as_deref(), bands)
         }
         Command::Claims { scenario, claims, draws, seed, format, out } => {
             claims_cmd::run(&scenario, claims.as_deref(), draws, seed, format, out.as_deref())

@@ -4,11 +4,13 @@ use std::path::Path;
 
 use serde::Serialize;
 use suanli_nation::crossing::{crossings, Crossing};
+use suanli_mc::run::{monte_carlo, McConfig, Model};
 use suanli_nation::{simulate, Outcome};
+use suanli_report::nation::NationChart;
 
 use crate::error::CliError;
 use crate::load::{load_data, load_scenario};
-use crate::output::emit;
+use crate::output::{emit, write_atomic};
 use crate::table::{num, pct, Table};
 use crate::Format;
 
@@ -109,12 +111,31 @@ pub fn run(
     to: Option<i32>,
     format: Format,
     out: Option<&Path>,
+    chart: Option<&Path>,
+    bands: u64,
 ) -> Result<(), CliError> {
     let data = load_data()?;
     let resolved = load_scenario(scenario, &data)?;
     let outcome = simulate(&resolved.input);
     let default_from = if format == Format::Table { 2020 } else { outcome.first_year };
     let (from, to) = year_range(&outcome, from, to, default_from)?;
+    if let Some(path) = chart {
+        let mc = (bands > 0 && !resolved.uncertainty.is_empty()).then(|| {
+            let model = Model::new(&resolved.input, &resolved.uncertainty);
+            monte_carlo(&model, &McConfig { draws: bands, seed: 1, pairs: vec![], claims: vec![] }, &|_| {})
+        });
+        let figure = NationChart {
+            outcome: &outcome,
+            input: &resolved.input,
+            electricity: &data.electricity,
+            mc: mc.as_ref(),
+            from: from.max(2010),
+            to,
+            source: ATTRIBUTION,
+        }
+        .figure();
+        write_atomic(path, figure.to_svg().as_bytes())?;
+    }
     let rows = rows(&outcome, from, to);
     let found = crossings(&outcome, from, to);
     let text = match format {

@@ -24,6 +24,9 @@ pub enum SiteCommand {
         /// atomically.
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// Also write charts (SVG): capacity, costs, dispatch heat maps, state of charge.
+        #[arg(long)]
+        chart: Option<PathBuf>,
     },
 }
 
@@ -54,7 +57,7 @@ pub enum ProfilesCommand {
 }
 
 pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
-    let SiteCommand::Plan { file, format, out_dir } = cmd;
+    let SiteCommand::Plan { file, format, out_dir, chart } = cmd;
     if format == Format::Csv {
         return Err(CliError::Usage(
             "failed to write a plan as CSV: use --format table or json, and --out-dir for the hourly CSV"
@@ -78,6 +81,10 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
         let parquet = dispatch_parquet(&p)?;
         write_atomic(&d.join("dispatch.csv"), dispatch_csv(&p).as_bytes())?;
         write_atomic(&d.join("dispatch.parquet"), &parquet)?;
+    }
+    if let Some(path) = &chart {
+        let source = format!("Profiles: {}. Model: suanli site planner (hourly least-cost LP).", site.profiles_file.display());
+        write_atomic(path, suanli_report::site::site_figure(&p, &source).to_svg().as_bytes())?;
     }
     let text = match format {
         Format::Json => {
