@@ -4,11 +4,12 @@
 use std::path::Path;
 
 use suanli_mc::run::{monte_carlo, McConfig, Model};
-use suanli_nation::claims::{compile, evaluate, Claim, ClaimsFile};
+use suanli_nation::claims::{compile, evaluate, Claim, ClaimResult, ClaimsFile, Test};
 use suanli_scenario::builtin::BUILTIN_NAMES;
+use suanli_scenario::resolve::Resolved;
 
 use crate::error::CliError;
-use crate::load::{load_data, load_scenario, read_text};
+use crate::load::{load_data, load_scenario, read_text, Data};
 use crate::output::emit;
 use crate::race::ATTRIBUTION;
 use crate::table::pct;
@@ -37,14 +38,13 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-pub fn run(
+/// Claims (built-in, plus a user file) evaluated under `scenario` first and every built-in
+/// scenario: the claims, their results, and the resolved primary scenario.
+pub fn evaluate_claims(
     scenario: &str,
     claims_file: Option<&Path>,
-    draws: u64,
-    seed: u64,
-    format: Format,
-    out: Option<&Path>,
-) -> Result<(), CliError> {
+    data: &Data,
+) -> Result<(Vec<Claim>, Vec<ClaimResult>, Resolved), CliError> {
     let mut claims = builtin_claims()?;
     let mut text_of_user_file = None;
     if let Some(path) = claims_file {
@@ -52,13 +52,12 @@ pub fn run(
         claims.extend(parse_claims(&path.display().to_string(), &text)?);
         text_of_user_file = Some((path.display().to_string(), text));
     }
-    let data = load_data()?;
     let mut names = vec![scenario.to_string()];
     names.extend(BUILTIN_NAMES.iter().filter(|n| **n != scenario).map(|n| n.to_string()));
-    let primary = load_scenario(scenario, &data)?;
+    let primary = load_scenario(scenario, data)?;
     let mut inputs = vec![primary.input.clone()];
     for n in &names[1..] {
-        inputs.push(load_scenario(n, &data)?.input);
+        inputs.push(load_scenario(n, data)?.input);
     }
     let results = evaluate(&claims, &inputs).map_err(|e| {
         // Point at the claim's `id` line in the user's file when it is there.
@@ -68,13 +67,31 @@ pub fn run(
             .map_or(String::new(), |(name, (l, c))| format!("{name}:{l}:{c}: "));
         CliError::Usage(format!("{place}failed to evaluate claim `{}`: {}", e.id, e.message))
     })?;
+    Ok((claims, results, primary))
+}
+
+/// Claims compiled against a scenario, for Monte Carlo.
+pub fn compile_claims(claims: &[Claim], resolved: &Resolved) -> Result<Vec<(String, Test)>, CliError> {
+    claims
+        .iter()
+        .map(|c| compile(c, &resolved.input).map(|t| (c.id.clone(), t)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::Usage(format!("failed to evaluate claim `{}`: {}", e.id, e.message)))
+}
+
+pub fn run(
+    scenario: &str,
+    claims_file: Option<&Path>,
+    draws: u64,
+    seed: u64,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    let data = load_data()?;
+    let (claims, results, primary) = evaluate_claims(scenario, claims_file, &data)?;
     // Verdict shares over Monte Carlo draws of the primary scenario's uncertain parameters.
     let odds = if draws > 0 && !primary.uncertainty.is_empty() {
-        let tests = claims
-            .iter()
-            .map(|c| compile(c, &primary.input).map(|t| (c.id.clone(), t)))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| CliError::Usage(format!("failed to evaluate claim `{}`: {}", e.id, e.message)))?;
+        let tests = compile_claims(&claims, &primary)?;
         let model = Model::new(&primary.input, &primary.uncertainty);
         monte_carlo(&model, &McConfig { draws, seed, pairs: vec![], claims: tests }, &|_| {}).claims
     } else {

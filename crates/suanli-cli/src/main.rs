@@ -12,6 +12,7 @@ mod load;
 mod mc_cmd;
 mod output;
 mod race;
+mod report_cmd;
 mod scenario_cmd;
 mod site_cmd;
 mod site_file;
@@ -144,6 +145,25 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write one self-contained HTML report: charts, key figures with uncertainty,
+    /// claims with verdicts, every assumption with its source, data attribution.
+    Report {
+        /// Built-in scenario name or path to a scenario TOML file.
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        /// Also plan this site and include it.
+        #[arg(long)]
+        site: Option<PathBuf>,
+        /// Monte Carlo draws for ranges and probabilities (0: none).
+        #[arg(long, default_value_t = 5000)]
+        draws: u64,
+        /// Seed of the draws.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The HTML file to write (atomically).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Show, list or create scenarios.
     Scenario {
         #[command(subcommand)]
@@ -179,6 +199,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Sensitivity { scenario, output, samples, seed, format, quiet, out } => {
             mc_cmd::run_sensitivity(&scenario, &output, samples, seed, format, quiet, out.as_deref())
+        }
+        Command::Report { scenario, site, draws, seed, out } => {
+            report_cmd::run(&scenario, site.as_deref(), draws, seed, &out)
         }
         Command::Scenario { command } => scenario_cmd::run(command),
         Command::Data { command } => data_cmd::run(command),

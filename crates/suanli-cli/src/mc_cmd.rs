@@ -10,7 +10,6 @@ use serde::Serialize;
 use suanli_mc::output::{Metric, Output};
 use suanli_mc::run::{monte_carlo, McConfig, McResult, Model};
 use suanli_mc::sensitivity::{sobol, tornado, Sobol, Tornado};
-use suanli_nation::claims::compile;
 use suanli_nation::simulate;
 use suanli_scenario::resolve::Resolved;
 
@@ -22,7 +21,7 @@ use crate::table::{num, pct, Table};
 use crate::Format;
 
 /// Pairs reported by default: (leader, follower) region ids.
-const DEFAULT_PAIRS: [(&str, &str); 2] = [("china", "united_states"), ("china", "rest_of_world")];
+pub const DEFAULT_PAIRS: [(&str, &str); 2] = [("china", "united_states"), ("china", "rest_of_world")];
 
 /// A progress bar on stderr that appears once a run has taken a second, and never when
 /// `quiet` or when stderr is not a terminal.
@@ -63,7 +62,7 @@ impl Progress {
 }
 
 /// Region index (in the outcome) of a region id or name.
-fn region_index(r: &Resolved, name: &str) -> Result<usize, CliError> {
+pub fn region_index(r: &Resolved, name: &str) -> Result<usize, CliError> {
     let norm = |s: &str| s.to_lowercase().replace(['_', '-'], " ");
     if norm(name) == "world" {
         return Ok(r.input.regions.len());
@@ -119,11 +118,7 @@ pub fn run_mc(
             pair_idx.push(p);
         }
     }
-    let claims = crate::claims_cmd::builtin_claims()?
-        .iter()
-        .map(|c| compile(c, &resolved.input).map(|t| (c.id.clone(), t)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CliError::Runtime(format!("built-in claim `{}`: {}", e.id, e.message)))?;
+    let claims = crate::claims_cmd::compile_claims(&crate::claims_cmd::builtin_claims()?, &resolved)?;
     let model = Model::new(&resolved.input, &resolved.uncertainty);
     let progress = Progress::new(draws, "draws", quiet);
     let result =

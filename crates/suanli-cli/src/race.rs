@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use serde::Serialize;
-use suanli_nation::crossing::{crossings, Crossing};
 use suanli_mc::run::{monte_carlo, McConfig, Model};
+use suanli_nation::crossing::{crossings, Crossing};
 use suanli_nation::{simulate, Outcome};
 use suanli_report::nation::NationChart;
 

@@ -8,7 +8,7 @@ use suanli_site::plan::{plan, SiteError, SitePlan};
 
 use crate::error::CliError;
 use crate::output::{emit, write_atomic};
-use crate::site_file::load_site;
+use crate::site_file::{load_site, LoadedSite};
 use crate::table::{num, pct, Table};
 use crate::Format;
 
@@ -69,22 +69,14 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
             return Err(CliError::Usage(format!("failed to write to {}: not a directory", d.display())));
         }
     }
-    let site = load_site(&file)?;
-    let p = plan(&site.input, &site.settings).map_err(|e| match e {
-        SiteError::Input(m) => CliError::Usage(format!("{}: {m}", file.display())),
-        SiteError::Infeasible(m) => {
-            CliError::Usage(format!("{}: the plan is infeasible: {m}", file.display()))
-        }
-        other => CliError::Runtime(format!("{}: {other}", file.display())),
-    })?;
+    let (site, p) = plan_file(&file)?;
     if let Some(d) = &out_dir {
         let parquet = dispatch_parquet(&p)?;
         write_atomic(&d.join("dispatch.csv"), dispatch_csv(&p).as_bytes())?;
         write_atomic(&d.join("dispatch.parquet"), &parquet)?;
     }
     if let Some(path) = &chart {
-        let source = format!("Profiles: {}. Model: suanli site planner (hourly least-cost LP).", site.profiles_file.display());
-        write_atomic(path, suanli_report::site::site_figure(&p, &source).to_svg().as_bytes())?;
+        write_atomic(path, suanli_report::site::site_figure(&p, &site_source(&site)).to_svg().as_bytes())?;
     }
     let text = match format {
         Format::Json => {
@@ -93,6 +85,24 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
         _ => render(&p, &site.profiles_file),
     };
     emit(&text, None)
+}
+
+/// Reads a site file and plans it; errors name the file.
+pub fn plan_file(file: &Path) -> Result<(LoadedSite, SitePlan), CliError> {
+    let site = load_site(file)?;
+    let p = plan(&site.input, &site.settings).map_err(|e| match e {
+        SiteError::Input(m) => CliError::Usage(format!("{}: {m}", file.display())),
+        SiteError::Infeasible(m) => {
+            CliError::Usage(format!("{}: the plan is infeasible: {m}", file.display()))
+        }
+        other => CliError::Runtime(format!("{}: {other}", file.display())),
+    })?;
+    Ok((site, p))
+}
+
+/// The attribution line of a site chart.
+pub fn site_source(site: &LoadedSite) -> String {
+    format!("Profiles: {}. Model: suanli site planner (hourly least-cost LP).", site.profiles_file.display())
 }
 
 pub fn run_profiles(cmd: ProfilesCommand) -> Result<(), CliError> {

@@ -159,3 +159,53 @@ fn claims_report_their_probability_under_the_uncertain_baseline() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v[0].get("probability").is_none());
 }
+
+#[test]
+fn race_chart_has_every_panel_with_bands_and_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = suanli(dir.path(), &["race", "--chart", "race.svg", "--bands", "300", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(dir.path().join("race.svg")).unwrap();
+    for needle in [
+        "Effective AI compute by region (bands: 5th-95th percentile)",
+        "Which limit binds",
+        "Electricity generation by source, China",
+        "Electricity generation by source, United States",
+        "Data-centre electricity as a share of generation",
+        "Self-sufficiency",
+        "CC BY 4.0",
+        "fill-opacity=\"0.18\"",
+    ] {
+        assert!(svg.contains(needle), "chart lacks {needle}");
+    }
+    let o = suanli(dir.path(), &["race", "--chart", "missing/race.svg"]);
+    assert_user_error(&o, &["does not exist"]);
+}
+
+#[test]
+fn report_is_one_self_contained_html_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = suanli(dir.path(), &["report", "--draws", "300", "--out", "report.html"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    for needle in [
+        "<h2>Key figures</h2>",
+        "<h2>Charts</h2>",
+        "<svg",
+        "<h2>Claims from the public debate</h2>",
+        "Over the Monte Carlo draws",
+        "<h2>Assumptions</h2>",
+        "Uptime Institute",
+        "<h2>Data and attribution</h2>",
+        "CC BY 4.0",
+    ] {
+        assert!(html.contains(needle), "report lacks {needle}");
+    }
+    // Nothing to fetch: no scripts, stylesheets, images or fonts from elsewhere.
+    for banned in ["<script", "<link", "src=", "@import", "url("] {
+        assert!(!html.contains(banned), "report contains {banned}");
+    }
+    let o = suanli(dir.path(), &["report", "--site", "nope.toml", "--out", "r2.html"]);
+    assert_user_error(&o, &["nope.toml"]);
+    assert!(!dir.path().join("r2.html").exists());
+}

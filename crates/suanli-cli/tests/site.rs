@@ -67,10 +67,16 @@ fn synthetic_profiles_feed_a_plan() {
     let text = std::fs::read_to_string(dir.path().join("p.csv")).unwrap();
     assert!(text.starts_with("# SYNTHETIC"), "labelled");
     std::fs::write(dir.path().join("s.toml"), SITE).unwrap();
-    let o = suanli(dir.path(), &["site", "plan", "s.toml"]);
+    let o = suanli(dir.path(), &["site", "plan", "s.toml", "--chart", "plan.svg"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(out.contains("total (objective)") && out.contains("solver: clarabel Solved"), "{out}");
+    let svg = std::fs::read_to_string(dir.path().join("plan.svg")).unwrap();
+    for needle in
+        ["Capacity built", "Cost per year", "hour of day by day of year", "Profiles: p.csv", "</svg>"]
+    {
+        assert!(svg.contains(needle), "chart lacks {needle}");
+    }
 }
 
 #[test]

@@ -300,7 +300,9 @@ impl Simulation {
                 utilisation: region.utilisation[i],
                 max_unpowered_share: region.max_unpowered_share[i],
             };
-            for ((cap, line_caps), line) in caps.iter_mut().zip(&region.import_cap_chips).zip(lines_now.iter()) {
+            for ((cap, line_caps), line) in
+                caps.iter_mut().zip(&region.import_cap_chips).zip(lines_now.iter())
+            {
                 *cap = if line.origin == r { f64::INFINITY } else { line_caps[i] };
             }
         }
@@ -354,7 +356,9 @@ impl Simulation {
                 let line = lines_now[l];
                 let (chips_per_usd, chips_per_tdp_w) = (1.0 / line.price_usd, 1.0 / line.tdp_w);
                 let mut total_demand = 0.0;
-                for ((now, b), caps) in regions_now.iter().zip(buyers.iter_mut()).zip(caps_now.chunks_exact(nl)) {
+                for ((now, b), caps) in
+                    regions_now.iter().zip(buyers.iter_mut()).zip(caps_now.chunks_exact(nl))
+                {
                     let wanted = b.budget_usd * chips_per_usd;
                     let cap = caps[l];
                     let powerable = b.headroom_w * chips_per_tdp_w / now.watts_per_tdp_w;

@@ -6,8 +6,10 @@ use crate::svg::{Anchor, Svg};
 
 /// Colour-blind-safe palette (Okabe and Ito, 2008, without its yellow, which fades in
 /// print, and its black, kept for totals), then darker extras.
-pub const PALETTE: [&str; 10] =
-    ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255", "#8C564B", "#7F7F7F"];
+pub const PALETTE: [&str; 10] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933", "#882255", "#8C564B",
+    "#7F7F7F",
+];
 
 const INK: &str = "#222222";
 const GRID: &str = "#dddddd";
@@ -264,7 +266,8 @@ fn draw_xy(svg: &mut Svg, p: &XyPanel, height: f64) {
             .filter(|q| q.1.is_finite() && (!p.y_log || q.1 > 0.0))
             .map(|&(a, b)| (a, b))
             .collect();
-        let split = l.dashed_from.map_or(pts.len(), |d| pts.iter().position(|q| q.0 >= d).unwrap_or(pts.len()));
+        let split =
+            l.dashed_from.map_or(pts.len(), |d| pts.iter().position(|q| q.0 >= d).unwrap_or(pts.len()));
         let px = |q: &(f64, f64)| (x.map(q.0), y.map(q.1));
         let solid: Vec<_> = pts[..(split + 1).min(pts.len())].iter().map(px).collect();
         svg.polyline(&solid, &l.color, 2.0, None);
@@ -299,17 +302,31 @@ fn draw_timeline(svg: &mut Svg, t: &Timeline) {
     let bottom = top + 20.0 * t.rows.len() as f64;
     for (c, year) in t.columns.iter().enumerate() {
         if year % 5 == 0 {
-            svg.text(left + cw * (c as f64 + 0.5), bottom + 16.0, &year.to_string(), LABEL_SIZE, Anchor::Middle, false, INK);
+            svg.text(
+                left + cw * (c as f64 + 0.5),
+                bottom + 16.0,
+                &year.to_string(),
+                LABEL_SIZE,
+                Anchor::Middle,
+                false,
+                INK,
+            );
         }
     }
-    let entries: Vec<(&str, &str, bool)> = t.categories.iter().map(|(n, c)| (n.as_str(), c.as_str(), true)).collect();
+    let entries: Vec<(&str, &str, bool)> =
+        t.categories.iter().map(|(n, c)| (n.as_str(), c.as_str(), true)).collect();
     legend(svg, &entries, right + 16.0, top + 14.0);
 }
 
 /// A sequential colour scale (dark blue to yellow, after viridis) at `t` in 0..1.
 pub fn sequential(t: f64) -> String {
-    const STOPS: [(f64, f64, f64); 5] =
-        [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
+    const STOPS: [(f64, f64, f64); 5] = [
+        (68.0, 1.0, 84.0),
+        (59.0, 82.0, 139.0),
+        (33.0, 145.0, 140.0),
+        (94.0, 201.0, 98.0),
+        (253.0, 231.0, 37.0),
+    ];
     let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 } * (STOPS.len() - 1) as f64;
     let k = (t.floor() as usize).min(STOPS.len() - 2);
     let f = t - k as f64;
@@ -345,9 +362,20 @@ fn draw_heat_map(svg: &mut Svg, h: &HeatMap, height: f64) {
         }
     }
     for hour in [0, 6, 12, 18] {
-        svg.text(left - 6.0, top + ch * (hour as f64 + 0.8), &format!("{hour:02}h"), LABEL_SIZE, Anchor::End, false, INK);
+        svg.text(
+            left - 6.0,
+            top + ch * (hour as f64 + 0.8),
+            &format!("{hour:02}h"),
+            LABEL_SIZE,
+            Anchor::End,
+            false,
+            INK,
+        );
     }
-    for (k, month) in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().enumerate() {
+    for (k, month) in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .iter()
+        .enumerate()
+    {
         let d = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334][k] as f64;
         svg.text(left + cw * (d + 15.0), bottom + 16.0, month, LABEL_SIZE, Anchor::Middle, false, INK);
     }
@@ -357,7 +385,15 @@ fn draw_heat_map(svg: &mut Svg, h: &HeatMap, height: f64) {
         let t = 1.0 - k as f64 / 49.0;
         svg.rect(bx, by + bh * k as f64 / 50.0, 14.0, bh / 50.0 + 0.5, &sequential(t), "");
     }
-    svg.text(bx + 20.0, by + 10.0, &format!("{} {}", label(max, false), h.unit), LABEL_SIZE, Anchor::Start, false, INK);
+    svg.text(
+        bx + 20.0,
+        by + 10.0,
+        &format!("{} {}", label(max, false), h.unit),
+        LABEL_SIZE,
+        Anchor::Start,
+        false,
+        INK,
+    );
     svg.text(bx + 20.0, by + bh, &format!("0 {}", h.unit), LABEL_SIZE, Anchor::Start, false, INK);
 }
 
@@ -370,7 +406,15 @@ fn draw_bars(svg: &mut Svg, b: &Bars) {
         let y = top + 24.0 * k as f64;
         svg.text(left - 8.0, y + 15.0, name, LABEL_SIZE, Anchor::End, false, INK);
         svg.rect(left, y + 3.0, x.map(*v) - left, 17.0, color, "");
-        svg.text(x.map(*v) + 6.0, y + 15.0, &format!("{} {}", label(*v, false), b.unit), LABEL_SIZE, Anchor::Start, false, INK);
+        svg.text(
+            x.map(*v) + 6.0,
+            y + 15.0,
+            &format!("{} {}", label(*v, false), b.unit),
+            LABEL_SIZE,
+            Anchor::Start,
+            false,
+            INK,
+        );
     }
 }
 
@@ -392,7 +436,13 @@ mod tests {
             subtitle: "baseline".into(),
             source: "Source: test data (CC BY 4.0)".into(),
             panels: vec![
-                Panel::Xy(XyPanel { title: "Effective compute".into(), y_label: "EFLOP/s".into(), y_log: true, lines: vec![line], ..Default::default() }),
+                Panel::Xy(XyPanel {
+                    title: "Effective compute".into(),
+                    y_label: "EFLOP/s".into(),
+                    y_log: true,
+                    lines: vec![line],
+                    ..Default::default()
+                }),
                 Panel::Timeline(Timeline {
                     title: "Binding".into(),
                     rows: vec!["China".into()],
@@ -400,12 +450,30 @@ mod tests {
                     cells: vec![0, 1],
                     categories: vec![("power".into(), "#D55E00".into()), ("chips".into(), "#0072B2".into())],
                 }),
-                Panel::HeatMap(HeatMap { title: "Dispatch".into(), unit: "MW".into(), hourly: (0..48).map(f64::from).collect() }),
-                Panel::Bars(Bars { title: "Capacity".into(), unit: "MW".into(), items: vec![("solar".into(), 100.0, PALETTE[4].into())] }),
+                Panel::HeatMap(HeatMap {
+                    title: "Dispatch".into(),
+                    unit: "MW".into(),
+                    hourly: (0..48).map(f64::from).collect(),
+                }),
+                Panel::Bars(Bars {
+                    title: "Capacity".into(),
+                    unit: "MW".into(),
+                    items: vec![("solar".into(), 100.0, PALETTE[4].into())],
+                }),
             ],
         };
         let svg = fig.to_svg();
-        for needle in ["Effective compute", "EFLOP/s", "Binding", "power", "Dispatch", "Capacity", "CC BY 4.0", "stroke-dasharray", "fill-opacity=\"0.18\""] {
+        for needle in [
+            "Effective compute",
+            "EFLOP/s",
+            "Binding",
+            "power",
+            "Dispatch",
+            "Capacity",
+            "CC BY 4.0",
+            "stroke-dasharray",
+            "fill-opacity=\"0.18\"",
+        ] {
             assert!(svg.contains(needle), "missing {needle}");
         }
         assert_eq!(svg, fig.to_svg(), "deterministic");

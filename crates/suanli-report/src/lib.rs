@@ -7,9 +7,11 @@
 //!   heat maps, bars) stacked into a [`chart::Figure`], written by [`svg`].
 //! * [`nation`]: the figure of a nation-model run (optionally with Monte Carlo bands).
 //! * [`site`]: the figure of a site plan.
+//! * [`html`]: the self-contained HTML report.
 #![deny(missing_docs)]
 
 pub mod chart;
+pub mod html;
 pub mod nation;
 pub mod scale;
 pub mod site;

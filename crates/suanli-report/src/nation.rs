@@ -87,7 +87,8 @@ impl NationChart<'_> {
     fn generation_panel(&self, r: usize) -> Panel {
         let o = self.outcome;
         let id = &self.input.regions[r].id;
-        let rows: Vec<_> = self.electricity.region(id).filter(|row| (self.from..=self.to).contains(&row.year)).collect();
+        let rows: Vec<_> =
+            self.electricity.region(id).filter(|row| (self.from..=self.to).contains(&row.year)).collect();
         let areas = SOURCES
             .iter()
             .enumerate()
@@ -102,12 +103,19 @@ impl NationChart<'_> {
         let total = Line {
             name: "total (projected)".into(),
             color: "#000000".into(),
-            points: self.years().filter(|y| *y >= last).map(|y| (f64::from(y), o.generation_twh[o.at(r, y)])).collect(),
+            points: self
+                .years()
+                .filter(|y| *y >= last)
+                .map(|y| (f64::from(y), o.generation_twh[o.at(r, y)]))
+                .collect(),
             dashed_from: Some(f64::from(last)),
             ..Default::default()
         };
         Panel::Xy(XyPanel {
-            title: format!("Electricity generation by source, {} (reported to {last}, then projected)", o.regions[r]),
+            title: format!(
+                "Electricity generation by source, {} (reported to {last}, then projected)",
+                o.regions[r]
+            ),
             y_label: "TWh per year".into(),
             areas,
             lines: vec![total],
@@ -179,7 +187,8 @@ impl NationChart<'_> {
         }
         panels.push(self.share_panel());
         panels.push(self.self_sufficiency_panel());
-        let draws = self.mc.map(|m| format!(", {} Monte Carlo draws (seed {})", m.draws, m.seed)).unwrap_or_default();
+        let draws =
+            self.mc.map(|m| format!(", {} Monte Carlo draws (seed {})", m.draws, m.seed)).unwrap_or_default();
         Figure {
             title: "suanli: AI compute, chips and electricity by region".into(),
             subtitle: format!(

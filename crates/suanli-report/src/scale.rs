@@ -98,7 +98,16 @@ pub fn label(v: f64, percent: bool) -> String {
     }
     let a = v.abs();
     if a < 1e4 {
-        return trim(v, if a < 1.0 { 3 } else if a < 100.0 { 2 } else { 0 });
+        return trim(
+            v,
+            if a < 1.0 {
+                3
+            } else if a < 100.0 {
+                2
+            } else {
+                0
+            },
+        );
     }
     const PREFIXES: [(f64, &str); 8] =
         [(1e24, "Y"), (1e21, "Z"), (1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")];

@@ -34,9 +34,16 @@ pub fn site_figure(plan: &SitePlan, source: &str) -> Figure {
     let mut panels = vec![
         Panel::Bars(Bars { title: "Capacity built".into(), unit: "MW".into(), items: capacity }),
         Panel::Bars(Bars {
-            title: format!("Cost per year (battery energy {} MWh)", crate::scale::label(c.battery_mwh, false)),
+            title: format!(
+                "Cost per year (battery energy {} MWh)",
+                crate::scale::label(c.battery_mwh, false)
+            ),
             unit: "USD/yr".into(),
-            items: costs.iter().filter(|c| c.1 > 0.0).map(|(n, v, c)| (n.to_string(), *v, c.to_string())).collect(),
+            items: costs
+                .iter()
+                .filter(|c| c.1 > 0.0)
+                .map(|(n, v, c)| (n.to_string(), *v, c.to_string()))
+                .collect(),
         }),
         Panel::HeatMap(HeatMap {
             title: "Solar and wind output used (hour of day by day of year)".into(),
@@ -72,7 +79,9 @@ pub fn site_figure(plan: &SitePlan, source: &str) -> Figure {
                 points: (0..days).map(|k| ((k + 1) as f64, day(k).iter().sum::<f64>() / 24.0)).collect(),
                 band: (0..days)
                     .map(|k| {
-                        let (lo, hi) = day(k).iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+                        let (lo, hi) = day(k)
+                            .iter()
+                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
                         ((k + 1) as f64, lo, hi)
                     })
                     .collect(),

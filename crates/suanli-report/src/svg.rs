@@ -5,6 +5,9 @@
 //! itself; our charts need only rectangles, paths and text, placed by fixed rules.
 //! Output is deterministic: coordinates are printed with two decimals.
 
+// The primitives take geometry and style as plain arguments, one per SVG attribute.
+#![allow(clippy::too_many_arguments)]
+
 use std::fmt::Write;
 
 /// Font stack for all text: generic families, so no font is needed to write the file.

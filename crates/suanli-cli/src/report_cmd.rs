@@ -1,0 +1,66 @@
+//! `suanli report`: one self-contained HTML file with charts, tables, claims, assumptions
+//! and sources.
+
+use std::path::Path;
+
+use suanli_data::sources::TABLE_SOURCES;
+use suanli_mc::run::{monte_carlo, McConfig, Model};
+use suanli_nation::crossing::crossings;
+use suanli_nation::simulate;
+use suanli_report::html::{report, Report};
+use suanli_report::nation::NationChart;
+use suanli_report::site::site_figure;
+
+use crate::claims_cmd::{compile_claims, evaluate_claims};
+use crate::error::CliError;
+use crate::load::load_data;
+use crate::mc_cmd::{region_index, DEFAULT_PAIRS};
+use crate::output::write_atomic;
+use crate::race::ATTRIBUTION;
+use crate::site_cmd::{plan_file, site_source};
+
+pub fn run(scenario: &str, site: Option<&Path>, draws: u64, seed: u64, out: &Path) -> Result<(), CliError> {
+    let data = load_data()?;
+    let (claims, results, resolved) = evaluate_claims(scenario, None, &data)?;
+    let outcome = simulate(&resolved.input);
+    let mc = if draws > 0 && !resolved.uncertainty.is_empty() {
+        let pairs = DEFAULT_PAIRS
+            .iter()
+            .map(|(a, b)| Ok((region_index(&resolved, a)?, region_index(&resolved, b)?)))
+            .collect::<Result<Vec<_>, CliError>>()?;
+        let model = Model::new(&resolved.input, &resolved.uncertainty);
+        let claims = compile_claims(&claims, &resolved)?;
+        Some(monte_carlo(&model, &McConfig { draws, seed, pairs, claims }, &|_| {}))
+    } else {
+        None
+    };
+    let site = site.map(plan_file).transpose()?;
+    let site_fig = site.as_ref().map(|(s, p)| site_figure(p, &site_source(s)));
+    let figure = NationChart {
+        outcome: &outcome,
+        input: &resolved.input,
+        electricity: &data.electricity,
+        mc: mc.as_ref(),
+        from: outcome.first_year.max(2010),
+        to: outcome.last_year(),
+        source: ATTRIBUTION,
+    }
+    .figure();
+    let found = crossings(&outcome, outcome.calibration_year, outcome.last_year());
+    let generator = format!("suanli {}", env!("CARGO_PKG_VERSION"));
+    let html = report(&Report {
+        outcome: &outcome,
+        description: &resolved.description,
+        provenance: &resolved.provenance,
+        factors: &resolved.uncertainty.factors,
+        mc: mc.as_ref(),
+        figure: &figure,
+        crossings: &found,
+        claims: &results,
+        claim_odds: mc.as_ref().map_or(&[], |m| &m.claims),
+        site: site.as_ref().zip(site_fig.as_ref()).map(|((_, p), f)| (p, f)),
+        sources: TABLE_SOURCES,
+        generator: &generator,
+    });
+    write_atomic(out, html.as_bytes())
+}
