@@ -8,11 +8,13 @@
 //! * [`nation`]: the figure of a nation-model run (optionally with Monte Carlo bands).
 //! * [`site`]: the figure of a site plan.
 //! * [`html`]: the self-contained HTML report.
+//! * [`race`]: the rows and JSON document of a run.
 #![deny(missing_docs)]
 
 pub mod chart;
 pub mod html;
 pub mod nation;
+pub mod race;
 pub mod scale;
 pub mod site;
 pub mod svg;
