@@ -164,6 +164,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Serve the local dashboard: pick a scenario, move sliders, see the charts redrawn;
+    /// Monte Carlo in the background. Stop with Ctrl-C.
+    Serve {
+        /// Address to bind; the default serves this machine only.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Port (0: any free port, printed at start).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
     /// Show, list or create scenarios.
     Scenario {
         #[command(subcommand)]
@@ -202,6 +212,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Report { scenario, site, draws, seed, out } => {
             report_cmd::run(&scenario, site.as_deref(), draws, seed, &out)
+        }
+        Command::Serve { host, port } => {
+            let data = load::load_data()?;
+            let state =
+                suanli_server::AppState::new(data.electricity, &data.fleets).map_err(CliError::Runtime)?;
+            suanli_server::serve(std::net::SocketAddr::new(host, port), state, |addr| {
+                println!("suanli dashboard: http://{addr}/  (API: http://{addr}/api; Ctrl-C stops)");
+            })
+            .map_err(|e| CliError::Runtime(format!("failed to serve on {host}:{port}: {e}")))
         }
         Command::Scenario { command } => scenario_cmd::run(command),
         Command::Data { command } => data_cmd::run(command),

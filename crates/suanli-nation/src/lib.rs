@@ -28,6 +28,7 @@ pub mod crossing;
 pub mod engine;
 pub mod levers;
 pub mod outcome;
+pub mod sliders;
 
 pub use engine::{simulate, History, Simulation};
 pub use outcome::{Binding, Outcome};

@@ -97,6 +97,9 @@ pub fn label(v: f64, percent: bool) -> String {
         return format!("{}%", trim(v * 100.0, 1));
     }
     let a = v.abs();
+    if a > 0.0 && a < 0.01 {
+        return format!("{v:.0e}");
+    }
     if a < 1e4 {
         return trim(
             v,
@@ -151,5 +154,6 @@ mod tests {
         assert_eq!(label(1e21, false), "1Z");
         assert_eq!(label(0.125, true), "12.5%");
         assert_eq!(label(0.25, false), "0.25");
+        assert_eq!(label(1e-4, false), "1e-4");
     }
 }

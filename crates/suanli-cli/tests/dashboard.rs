@@ -1,0 +1,270 @@
+//! The dashboard in a real browser: Chromium, driven over WebDriver (chromedriver), loads
+//! the page, moves a slider, checks that the chart changed and that the console has no
+//! errors, runs Monte Carlo from the page, and saves screenshots.
+//!
+//! Needs `chromium` and `chromium-driver` (Debian packages; `.ci/run` installs them). Without
+//! them the test is skipped, except under `CI=true`, where it fails.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// Kills a child process when dropped, so a failing test leaves nothing running.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).flat_map(|d| names.iter().map(move |n| d.join(n))).find(|p| p.is_file())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A WebDriver session.
+struct Session {
+    base: String,
+}
+
+impl Session {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut response = match (method, body) {
+            ("GET", _) => agent.get(&url).call(),
+            ("DELETE", _) => agent.delete(&url).call(),
+            (_, body) => agent
+                .post(&url)
+                .content_type("application/json")
+                .send(body.unwrap_or_else(|| json!({})).to_string()),
+        }
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        assert!(status.is_success(), "{method} {path}: {status} {v}");
+        v["value"].clone()
+    }
+
+    fn script(&self, source: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({ "script": source, "args": [] })))
+    }
+
+    /// Polls `source` until it returns something truthy, or fails after `secs`.
+    fn wait_for(&self, source: &str, secs: u64, what: &str) -> Value {
+        let start = Instant::now();
+        loop {
+            let v = self.script(source);
+            if !(v.is_null() || v == json!(false) || v == json!("")) {
+                return v;
+            }
+            assert!(start.elapsed() < Duration::from_secs(secs), "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn screenshot(&self, dir: &std::path::Path, name: &str) -> PathBuf {
+        let b64 = self.call("GET", "/screenshot", None);
+        let bytes = decode_base64(b64.as_str().unwrap());
+        assert!(bytes.starts_with(b"\x89PNG"), "a PNG screenshot");
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+/// Standard base64 (the WebDriver screenshot encoding).
+fn decode_base64(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= u32::from(value(c)) << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+/// Starts `suanli serve` on a free port; returns the process and the dashboard's URL.
+fn start_server() -> (Guard, String) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_suanli"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).expect("the server prints its URL").to_string();
+    (Guard(server), url)
+}
+
+fn get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut r = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    (r.status().as_u16(), r.body_mut().read_to_string().unwrap_or_default())
+}
+
+#[test]
+fn api_answers_like_the_cli_and_refuses_bad_requests_with_a_message() {
+    let (_server, url) = start_server();
+    let (status, body) = get(&format!("{url}api/race?scenario=baseline"));
+    assert_eq!(status, 200);
+    let cli = Command::new(env!("CARGO_BIN_EXE_suanli")).args(["race", "--format", "json"]).output().unwrap();
+    assert_eq!(body.as_bytes(), cli.stdout.as_slice(), "/api/race is `suanli race --format json`");
+    let (status, svg) = get(&format!("{url}api/chart/race.svg?interconnect_factor=2&pue=1.2"));
+    assert_eq!(status, 200);
+    assert!(svg.starts_with("<svg") && svg.contains("Effective AI compute"));
+    for (query, needle) in [
+        ("api/race?scenario=atlantis", "unknown scenario `atlantis`"),
+        ("api/race?pue=9", "`pue` must be between"),
+        ("api/race?pue=abc", "must be a number"),
+        ("api/race?bogus=1", "unknown parameter `bogus`"),
+        ("api/chart/race.svg?from=2040&to=2030", "must be before"),
+        ("api/chart/race.svg?mc=999", "no Monte Carlo job 999"),
+        ("api/mc/abc", "job ids are numbers"),
+        ("nowhere", "no such page"),
+    ] {
+        let (status, body) = get(&format!("{url}{query}"));
+        assert!((400..500).contains(&status), "{query}: {status}");
+        let v: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{query}: JSON error, got {body}"));
+        assert!(v["error"].as_str().unwrap_or("").contains(needle), "{query}: {body}");
+    }
+    // Still up.
+    assert_eq!(get(&format!("{url}api/scenarios")).0, 200);
+}
+
+#[test]
+fn dashboard_redraws_when_a_slider_moves_without_console_errors() {
+    let (Some(chromium), Some(driver)) =
+        (find(&["chromium", "chromium-browser", "google-chrome"]), find(&["chromedriver"]))
+    else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium and chromium-driver");
+        eprintln!("skipped: chromium or chromedriver not installed");
+        return;
+    };
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_suanli"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let _server = Guard(server);
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the server prints its URL")
+        .to_string();
+
+    let port = free_port();
+    let _driver = Guard(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    while ureq::get(&format!("{base}/status")).call().is_err() {
+        assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let driver_session = Session { base: base.clone() };
+    let created = driver_session.call(
+        "POST",
+        "/session",
+        Some(json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1500"]
+            },
+            "goog:loggingPrefs": {"browser": "ALL"}
+        }}})),
+    );
+    let id = created["sessionId"].as_str().expect("a session id").to_string();
+    let s = Session { base: format!("{base}/session/{id}") };
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    s.call("POST", "/url", Some(json!({ "url": url })));
+    let fingerprint = "const c = document.querySelector('#chart svg'); return c ? c.innerHTML.length + ':' + (document.querySelector('#chart polyline') || {}).outerHTML : ''";
+    let before = s.wait_for(fingerprint, 20, "the first chart");
+    s.screenshot(&shots, "dashboard-1-loaded.png");
+
+    // Move the grid-connection slider as a user would: click on it, then arrow keys.
+    let el =
+        s.call("POST", "/element", Some(json!({"using": "css selector", "value": "#s-interconnect_factor"})));
+    let el = el
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .expect("the slider")
+        .to_string();
+    s.call("POST", &format!("/element/{el}/click"), None);
+    s.call(
+        "POST",
+        &format!("/element/{el}/value"),
+        Some(json!({"text": "\u{E014}\u{E014}\u{E014}\u{E014}"})),
+    );
+    let moved = s.script("return document.getElementById('s-interconnect_factor').value");
+    assert_ne!(moved, json!("1"), "the slider moved");
+    let after = s.wait_for(
+        &format!("const f = (() => {{ {fingerprint} }})(); return f && f !== {before} ? f : ''"),
+        20,
+        "the chart to change",
+    );
+    assert_ne!(before, after);
+    let timing = s.wait_for("return document.getElementById('timing').textContent", 5, "the timing");
+    eprintln!("dashboard: {}", timing);
+    s.screenshot(&shots, "dashboard-2-slider-moved.png");
+
+    // Monte Carlo from the page: progress, then bands on the chart.
+    s.script("const d = document.getElementById('draws'); d.value = 2000; d.dispatchEvent(new Event('input')); document.getElementById('mc-run').click(); return true");
+    s.wait_for("return document.getElementById('mc-status').textContent.includes('bands') && document.querySelector('#chart svg').innerHTML.includes('bands: 5th-95th')", 60, "Monte Carlo bands");
+    let shot = s.screenshot(&shots, "dashboard-3-monte-carlo.png");
+
+    let errors = s.script("return window.suanliErrors");
+    assert_eq!(errors, json!([]), "page errors");
+    let shown = s.script("return document.getElementById('error').textContent");
+    assert_eq!(shown, json!(""), "error shown on the page");
+    // Chromium's own console log, where the driver offers it.
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let log = agent
+        .post(&format!("{base}/session/{id}/se/log"))
+        .content_type("application/json")
+        .send(json!({"type": "browser"}).to_string());
+    if let Ok(mut r) = log {
+        if r.status().is_success() {
+            let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap_or_default())
+                .unwrap_or(Value::Null);
+            let severe: Vec<&Value> =
+                v["value"].as_array().into_iter().flatten().filter(|e| e["level"] == "SEVERE").collect();
+            assert!(severe.is_empty(), "console errors: {severe:?}");
+        }
+    }
+    s.call("DELETE", "", None);
+    eprintln!("screenshots in {}", shot.parent().unwrap().display());
+}
