@@ -113,7 +113,11 @@ fn start_server() -> (Guard, String) {
         .unwrap();
     let mut first = String::new();
     BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let url = first.split_whitespace().find(|w| w.starts_with("http://")).expect("the server prints its URL").to_string();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the server prints its URL")
+        .to_string();
     (Guard(server), url)
 }
 
@@ -145,7 +149,8 @@ fn api_answers_like_the_cli_and_refuses_bad_requests_with_a_message() {
     ] {
         let (status, body) = get(&format!("{url}{query}"));
         assert!((400..500).contains(&status), "{query}: {status}");
-        let v: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{query}: JSON error, got {body}"));
+        let v: Value =
+            serde_json::from_str(&body).unwrap_or_else(|_| panic!("{query}: JSON error, got {body}"));
         assert!(v["error"].as_str().unwrap_or("").contains(needle), "{query}: {body}");
     }
     // Still up.
