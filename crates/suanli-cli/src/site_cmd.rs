@@ -102,7 +102,7 @@ pub fn plan_file(file: &Path) -> Result<(LoadedSite, SitePlan), CliError> {
 
 /// The attribution line of a site chart.
 pub fn site_source(site: &LoadedSite) -> String {
-    format!("Profiles: {}. Model: suanli site planner (hourly least-cost LP).", site.profiles_file.display())
+    format!("Profiles: {}. Model: suanli site planner (hourly least-cost LP).", site.profiles_file)
 }
 
 pub fn run_profiles(cmd: ProfilesCommand) -> Result<(), CliError> {
@@ -214,9 +214,9 @@ fn dispatch_parquet(p: &SitePlan) -> Result<Vec<u8>, CliError> {
     Ok(buf)
 }
 
-fn render(p: &SitePlan, profiles: &Path) -> String {
+fn render(p: &SitePlan, profiles: &str) -> String {
     let c = &p.capacities;
-    let mut s = format!("site: {}   (profiles: {})\n\n", p.name, profiles.display());
+    let mut s = format!("site: {}   (profiles: {})\n\n", p.name, profiles);
     let mut t = Table::new(&["capacity", "built"]);
     for (name, v, unit) in [
         ("solar", c.solar_mw, "MW"),

@@ -32,6 +32,7 @@
 
 pub mod band;
 pub mod check;
+pub mod file;
 pub mod input;
 pub mod ipm;
 #[allow(missing_docs)]
