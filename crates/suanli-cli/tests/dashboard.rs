@@ -145,6 +145,7 @@ fn api_answers_like_the_cli_and_refuses_bad_requests_with_a_message() {
         ("api/chart/race.svg?from=2040&to=2030", "must be before"),
         ("api/chart/race.svg?mc=999", "no Monte Carlo job 999"),
         ("api/mc/abc", "job ids are numbers"),
+        ("api/site/plan", "takes another method"),
         ("nowhere", "no such page"),
     ] {
         let (status, body) = get(&format!("{url}{query}"));
@@ -250,6 +251,19 @@ fn dashboard_redraws_when_a_slider_moves_without_console_errors() {
     s.script("const d = document.getElementById('draws'); d.value = 2000; d.dispatchEvent(new Event('input')); document.getElementById('mc-run').click(); return true");
     s.wait_for("return document.getElementById('mc-status').textContent.includes('bands') && document.querySelector('#chart svg').innerHTML.includes('bands: 5th-95th')", 60, "Monte Carlo bands");
     let shot = s.screenshot(&shots, "dashboard-3-monte-carlo.png");
+    let errors = s.script("return window.suanliErrors");
+    assert_eq!(errors, json!([]), "page errors");
+
+    // The site page: plan the example campus from synthetic profiles.
+    s.call("POST", "/url", Some(json!({ "url": format!("{url}site") })));
+    s.wait_for("return document.getElementById('plan') !== null", 10, "the site page");
+    s.script("document.getElementById('plan').click(); return true");
+    s.wait_for(
+        "const c = document.querySelector('#chart svg'); return c && c.innerHTML.includes('Capacity built') && document.getElementById('summary').textContent",
+        120,
+        "the site plan",
+    );
+    s.screenshot(&shots, "dashboard-4-site.png");
 
     let errors = s.script("return window.suanliErrors");
     assert_eq!(errors, json!([]), "page errors");

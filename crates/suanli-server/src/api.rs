@@ -23,7 +23,7 @@ use crate::AppState;
 const INDEX: &str = include_str!("index.html");
 
 /// An error answered as `{"error": message}`.
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -45,6 +45,10 @@ pub async fn index() -> Html<&'static str> {
 pub async fn favicon() -> Response {
     const ICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" fill="#0072B2"/><rect x="2" y="9" width="3" height="5" fill="#fff"/><rect x="6.5" y="6" width="3" height="8" fill="#fff"/><rect x="11" y="2" width="3" height="12" fill="#fff"/></svg>"##;
     ([(header::CONTENT_TYPE, "image/svg+xml")], ICON).into_response()
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError(StatusCode::METHOD_NOT_ALLOWED, "this path takes another method (GET or POST); see /api".into())
 }
 
 pub async fn not_found() -> ApiError {

@@ -17,10 +17,13 @@
 //! | `/api/chart/race.svg?scenario=...&mc=JOB` | the charts of `suanli race --chart`, with bands from a finished Monte Carlo job |
 //! | `POST /api/mc?scenario=...&draws=N&seed=S` | starts a Monte Carlo job: `{"job": id}` (429 when busy) |
 //! | `/api/mc/JOB` | `{"state": "running", "done", "total"}` or `{"state": "done", "result": ...}` (the JSON of `suanli mc`) |
+//! | `/site` | the site page |
+//! | `POST /api/site/plan` | body `{"site": TOML, "profiles": CSV}` or `{"site": TOML, "synth": {"lat", "solar_cf", "wind_cf", "seed"}}`: `{"plan": ..., "svg": ...}` (429 while another plan runs) |
 #![deny(missing_docs)]
 
 mod api;
 mod jobs;
+mod site;
 pub mod sliders;
 
 use std::collections::BTreeMap;
@@ -42,6 +45,8 @@ pub struct AppState {
     scenarios: BTreeMap<String, Resolved>,
     electricity: ElectricityTable,
     jobs: Mutex<jobs::Jobs>,
+    /// Site plans running (at most one: a plan takes seconds and ~100 MB).
+    site_plans: std::sync::atomic::AtomicUsize,
 }
 
 impl AppState {
@@ -56,7 +61,12 @@ impl AppState {
                 .map_err(|e| e.to_string())?;
             scenarios.insert(name.to_string(), r);
         }
-        Ok(AppState { scenarios, electricity, jobs: Mutex::new(jobs::Jobs::default()) })
+        Ok(AppState {
+            scenarios,
+            electricity,
+            jobs: Mutex::new(jobs::Jobs::default()),
+            site_plans: Default::default(),
+        })
     }
 }
 
@@ -71,7 +81,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/chart/race.svg", get(api::race_chart))
         .route("/api/mc", post(api::start_mc))
         .route("/api/mc/{job}", get(api::mc_status))
+        .route("/site", get(site::page))
+        .route("/api/site/plan", post(site::plan))
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
