@@ -154,6 +154,17 @@ fn api_answers_like_the_cli_and_refuses_bad_requests_with_a_message() {
             serde_json::from_str(&body).unwrap_or_else(|_| panic!("{query}: JSON error, got {body}"));
         assert!(v["error"].as_str().unwrap_or("").contains(needle), "{query}: {body}");
     }
+    // A bad uploaded profile is refused with its line, before any planning.
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let site = "[site]\nname = \"t\"\nprofiles = \"p.csv\"\n[load]\nfirm_mw = 10\n[gas]\ncapital_cost_per_mw_year = 1\nmarginal_cost_per_mwh = 1\n";
+    let mut r = agent
+        .post(&format!("{url}api/site/plan"))
+        .content_type("application/json")
+        .send(json!({"site": site, "profiles": "hour,solar_cf,wind_cf\n0,0.5,0.2\n1,7,0.1\n"}).to_string())
+        .unwrap();
+    let body = r.body_mut().read_to_string().unwrap();
+    assert_eq!(r.status().as_u16(), 400, "{body}");
+    assert!(body.contains("uploaded profiles") && body.contains(":3"), "{body}");
     // Still up.
     assert_eq!(get(&format!("{url}api/scenarios")).0, 200);
 }
