@@ -51,10 +51,14 @@ pub fn read_text(path: &Path) -> Result<String, CliError> {
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::Usage(format!("failed to read {}: {e}", path.display())))?;
     String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
         CliError::Usage(format!(
-            "failed to read {}: not UTF-8 text (invalid byte at offset {})",
+            "{}:{line}:{column}: not UTF-8 text (invalid byte 0x{:02x} at offset {at})",
             path.display(),
-            e.utf8_error().valid_up_to()
+            e.as_bytes()[at]
         ))
     })
 }

@@ -357,7 +357,11 @@ impl Parser<'_> {
                         }
                     }
                 }
-                "years" => points = self.points(x),
+                "years" => {
+                    let before = self.diags.len();
+                    points = self.points(x);
+                    ok &= self.diags.len() == before;
+                }
                 "uncertain" => {
                     uncertain = self.uncertain(x, name);
                     ok &= uncertain.is_some();
@@ -367,6 +371,10 @@ impl Parser<'_> {
                     ok = false;
                 }
             }
+        }
+        if !ok {
+            // Already reported; a second message about the shape would only confuse.
+            return None;
         }
         let points = match (value, points, base_year) {
             (Some(v), None, Some(y)) => vec![(y, v)],

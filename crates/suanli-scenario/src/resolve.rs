@@ -81,6 +81,10 @@ pub fn resolve(src: SourceText, load: &mut Loader<'_>, data: DataSet<'_>) -> Res
         Err(more) => {
             diags.extend(more);
             diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+            // A value in [regions.all] is checked once per region: report it once.
+            diags.dedup_by(|a, b| {
+                (&a.file, a.line, a.column, &a.message) == (&b.file, b.line, b.column, &b.message)
+            });
             Err(ScenarioError { diagnostics: diags })
         }
     }
@@ -109,9 +113,13 @@ fn load_chain(
         None => match load(&parent, &src) {
             Ok(s) => s,
             Err(e) => {
-                diags.push(loc.error(format!("cannot read extended scenario `{parent}`: {e}")).with_hint(
-                    format!("built-in scenarios are {}", crate::builtin::BUILTIN_NAMES.join(", ")),
-                ));
+                let hint = match nearest(&parent, crate::builtin::BUILTIN_NAMES.iter().copied()) {
+                    Some(n) => format!("did you mean the built-in `{n}`?"),
+                    None => format!("built-in scenarios are {}", crate::builtin::BUILTIN_NAMES.join(", ")),
+                };
+                diags.push(
+                    loc.error(format!("cannot read extended scenario `{parent}`: {e}")).with_hint(hint),
+                );
                 return raw;
             }
         },
@@ -436,13 +444,13 @@ impl Resolver<'_> {
             values.iter().enumerate().find(|(_, v)| !(def.min..=def.max).contains(*v) || v.is_nan())
         {
             let at = loc.unwrap_or_else(|| missing_at.clone());
+            let unit = if def.unit == "1" { String::new() } else { format!(" {}", def.unit) };
             self.diags.push(at.error(format!(
-                "`{name}` is {} in {}, expected between {} and {} {}",
+                "`{name}` is {} in {}, expected between {} and {}{unit}",
                 crate::series::fmt_num(*v),
                 first + i as i32,
                 crate::series::fmt_num(def.min),
                 crate::series::fmt_num(def.max),
-                def.unit
             )));
             return None;
         }

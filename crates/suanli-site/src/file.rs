@@ -41,11 +41,11 @@ struct SiteFile {
 struct SiteSection {
     name: String,
     /// Plain CSV `hour,solar_cf,wind_cf[,...]`, relative to the site file.
-    profiles: Option<String>,
+    profiles: Option<Spanned<String>>,
     /// Renewables.ninja PV export, instead of `profiles`.
-    solar_profile: Option<String>,
+    solar_profile: Option<Spanned<String>>,
     /// Renewables.ninja wind export, instead of `profiles`.
-    wind_profile: Option<String>,
+    wind_profile: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -295,9 +295,14 @@ pub fn parse_site(file: &str, text: &str, load: &mut ProfileLoader<'_>) -> Resul
 
 fn read_profiles(
     s: &SiteSection,
-    read: &mut ProfileLoader<'_>,
+    load: &mut ProfileLoader<'_>,
     cx: &Ctx<'_>,
 ) -> Result<(Profiles, String), FileError> {
+    // A file that cannot be read is reported where the site file names it.
+    let mut read = |name: &Spanned<String>| {
+        load(name.get_ref())
+            .map_err(|e| cx.at(name.span(), format!("cannot read profiles `{}`: {e}", name.get_ref())))
+    };
     match (&s.profiles, &s.solar_profile, &s.wind_profile) {
         (Some(p), None, None) => {
             let (name, text) = read(p)?;
