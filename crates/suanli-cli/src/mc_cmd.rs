@@ -10,6 +10,7 @@ use serde::Serialize;
 use suanli_mc::output::{Metric, Output};
 use suanli_mc::run::{monte_carlo, McConfig, McResult, Model};
 use suanli_mc::sensitivity::{sobol, tornado, Sobol, Tornado};
+use suanli_nation::claims::compile;
 use suanli_nation::simulate;
 use suanli_scenario::resolve::Resolved;
 
@@ -118,7 +119,11 @@ pub fn run_mc(
             pair_idx.push(p);
         }
     }
-    let claims = crate::claims_cmd::compile_claims(&crate::claims_cmd::builtin_claims()?, &resolved)?;
+    // Claims about years the scenario does not cover are left out.
+    let claims = crate::claims_cmd::builtin_claims()?
+        .iter()
+        .filter_map(|c| compile(c, &resolved.input).ok().map(|t| (c.id.clone(), t)))
+        .collect();
     let model = Model::new(&resolved.input, &resolved.uncertainty);
     let progress = Progress::new(draws, "draws", quiet);
     let result =
