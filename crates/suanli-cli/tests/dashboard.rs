@@ -165,6 +165,14 @@ fn api_answers_like_the_cli_and_refuses_bad_requests_with_a_message() {
     let body = r.body_mut().read_to_string().unwrap();
     assert_eq!(r.status().as_u16(), 400, "{body}");
     assert!(body.contains("uploaded profiles") && body.contains(":3"), "{body}");
+    // Limits: bodies over 1 MiB, a third concurrent Monte Carlo job.
+    let big = "x".repeat(2 << 20);
+    let r = agent.post(&format!("{url}api/site/plan")).content_type("application/json").send(big).unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    let start_job =
+        || agent.post(&format!("{url}api/mc?draws=1000000")).send_empty().unwrap().status().as_u16();
+    assert_eq!((start_job(), start_job()), (202, 202));
+    assert_eq!(start_job(), 429);
     // Still up.
     assert_eq!(get(&format!("{url}api/scenarios")).0, 200);
 }
@@ -297,4 +305,97 @@ fn dashboard_redraws_when_a_slider_moves_without_console_errors() {
     }
     s.call("DELETE", "", None);
     eprintln!("screenshots in {}", shot.parent().unwrap().display());
+}
+
+/// Resident memory of a process, kB (Linux).
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// 200 clients on the dashboard API for `SUANLI_LOAD_SECONDS` (default 5; 30 for the
+/// figures in docs/reliability.md): no request may fail and memory must stay flat.
+#[test]
+fn two_hundred_clients_get_answers_and_memory_stays_flat() {
+    let (server, url) = start_server();
+    let pid = server.0.id();
+    let seconds: f64 = std::env::var("SUANLI_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5.0);
+    // Warm up, then measure memory under load.
+    for _ in 0..20 {
+        assert_eq!(get(&format!("{url}api/chart/race.svg")).0, 200);
+    }
+    let rss_before = rss_kb(pid);
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let clients: Vec<_> = (0..200u64)
+        .map(|c| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .timeout_global(Some(Duration::from_secs(60)))
+                    .build()
+                    .into();
+                let (mut ok, mut failed, mut latencies) = (0u64, 0u64, Vec::new());
+                let mut k = c;
+                while Instant::now() < deadline {
+                    k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    let path = if k % 10 == 0 {
+                        "api/scenarios".to_string()
+                    } else {
+                        format!(
+                            "api/chart/race.svg?interconnect_factor={:.2}&generation_growth_delta={:.3}",
+                            ((k >> 33) % 300) as f64 / 100.0,
+                            ((k >> 20) % 100) as f64 / 1000.0
+                        )
+                    };
+                    let t = Instant::now();
+                    let answered = agent
+                        .get(&format!("{url}{path}"))
+                        .call()
+                        .is_ok_and(|mut r| r.status().is_success() && r.body_mut().read_to_string().is_ok());
+                    if answered {
+                        ok += 1;
+                    } else {
+                        failed += 1;
+                    }
+                    latencies.push(t.elapsed());
+                }
+                (ok, failed, latencies)
+            })
+        })
+        .collect();
+    let mut peak_rss = 0;
+    while Instant::now() < deadline {
+        peak_rss = peak_rss.max(rss_kb(pid));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (mut ok, mut failed, mut latencies) = (0, 0, Vec::new());
+    for c in clients {
+        let (o, f, l) = c.join().unwrap();
+        ok += o;
+        failed += f;
+        latencies.extend(l);
+    }
+    let rss_after = rss_kb(pid);
+    latencies.sort();
+    let q = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize];
+    eprintln!(
+        "load: 200 clients, {seconds} s: {ok} answers, {failed} failed, {:.0} req/s, latency p50 {:?} p99 {:?} max {:?}; server RSS {} MB before, {} MB peak, {} MB after",
+        ok as f64 / seconds,
+        q(0.5),
+        q(0.99),
+        latencies.last().unwrap(),
+        rss_before / 1024,
+        peak_rss / 1024,
+        rss_after / 1024
+    );
+    assert_eq!(failed, 0, "failed requests");
+    assert!(ok > 0);
+    assert!(rss_after < rss_before + 200 * 1024, "memory grew from {rss_before} kB to {rss_after} kB");
+    assert_eq!(get(&format!("{url}api/scenarios")).0, 200, "still up");
 }

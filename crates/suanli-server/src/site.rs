@@ -65,10 +65,14 @@ pub async fn plan(
     body: Result<Json<PlanRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body.map_err(|e| {
-        bad(format!(
-            "the body must be JSON {{\"site\": TOML, \"profiles\": CSV}} or with \"synth\": {}",
-            e.body_text()
-        ))
+        // Too large is 413; anything else is the client's mistake (400, 415, 422).
+        ApiError(
+            e.status(),
+            format!(
+                "the body must be JSON {{\"site\": TOML, \"profiles\": CSV}} or with \"synth\": {}",
+                e.body_text()
+            ),
+        )
     })?;
     let profiles = match (req.profiles, req.synth) {
         (Some(csv), None) => ("uploaded profiles".to_string(), csv),

@@ -154,3 +154,57 @@ fn infeasible_plans_name_the_requirement() {
     let e = plan(&s, &Settings::default()).unwrap_err();
     assert!(e.to_string().contains("firm load 10 MW cannot be met in hour 0"), "{e}");
 }
+
+#[test]
+fn extreme_but_valid_costs_solve_or_say_why() {
+    let hours = 72;
+    let solar_cf: Vec<f64> =
+        (0..hours).map(|h| if (7..17).contains(&(h % 24)) { 0.6 } else { 0.0 }).collect();
+    let wind_cf: Vec<f64> = (0..hours).map(|h| 0.1 + 0.3 * ((h * 7 % 11) as f64 / 11.0)).collect();
+    for (solar, wind, battery, gas_capital, fuel) in [
+        (1e-3, 1e9, 1e-3, 1e9, 1e9),
+        (1e9, 1e-3, 1e9, 1e-3, 1e-3),
+        (1e-3, 1e-3, 1e-3, 1e-3, 1e-3),
+        (1e9, 1e9, 1e9, 1e9, 1e9),
+        (1e-3, 1e9, 1e9, 1e9, 1e9),
+    ] {
+        let mut s = empty(hours);
+        s.solar_cf = solar_cf.clone();
+        s.wind_cf = wind_cf.clone();
+        s.solar = Some(Renewable { capital_cost_per_mw_year: solar, max_mw: f64::INFINITY });
+        s.wind = Some(Renewable { capital_cost_per_mw_year: wind, max_mw: f64::INFINITY });
+        s.battery = Some(Battery {
+            power_cost_per_mw_year: battery,
+            energy_cost_per_mwh_year: battery,
+            round_trip_efficiency: 0.9,
+        });
+        s.gas = Some(Gas {
+            capital_cost_per_mw_year: gas_capital,
+            marginal_cost_per_mwh: fuel,
+            co2_t_per_mwh: 0.4,
+        });
+        let case = format!("costs {solar:e} {wind:e} {battery:e} {gas_capital:e} {fuel:e}");
+        let result = plan(&s, &Settings::default());
+        eprintln!(
+            "{case}: {}",
+            result
+                .as_ref()
+                .map_or_else(|e| e.to_string(), |p| format!("solved, {:.6e}/yr", p.objective_per_year))
+        );
+        match result {
+            Ok(p) => {
+                assert!(p.objective_per_year.is_finite() && p.objective_per_year >= 0.0, "{case}");
+                // Every hour balances in the returned dispatch (checked before reporting).
+                assert!(
+                    p.solver.max_balance_violation_mw <= 1e-4 * 10.0,
+                    "{case}: {}",
+                    p.solver.max_balance_violation_mw
+                );
+            }
+            Err(e) => {
+                let m = e.to_string();
+                assert!(!m.is_empty() && !m.contains("panicked"), "{case}: {m}");
+            }
+        }
+    }
+}
