@@ -40,6 +40,10 @@ use suanli_scenario::resolve::{resolve, DataSet, Resolved};
 /// Largest request body accepted, bytes.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
+/// Longest a request may take (reading the body and answering), after which it gets 408.
+/// A site plan, the slowest request, takes a few seconds.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// What the server knows: the built-in scenarios, resolved once against the data.
 pub struct AppState {
     scenarios: BTreeMap<String, Resolved>,
@@ -86,6 +90,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(state)
 }
 
