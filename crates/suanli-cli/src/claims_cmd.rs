@@ -40,10 +40,13 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Claims (built-in, plus a user file) evaluated under `scenario` first and every built-in
 /// scenario: the claims, their results, and the resolved primary scenario.
+/// With `skip_unfit`, claims that do not fit the primary scenario (a year it does not
+/// cover, a region it lacks) are left out instead of failing.
 pub fn evaluate_claims(
     scenario: &str,
     claims_file: Option<&Path>,
     data: &Data,
+    skip_unfit: bool,
 ) -> Result<(Vec<Claim>, Vec<ClaimResult>, Resolved), CliError> {
     let mut claims = builtin_claims()?;
     let mut text_of_user_file = None;
@@ -55,6 +58,9 @@ pub fn evaluate_claims(
     let mut names = vec![scenario.to_string()];
     names.extend(BUILTIN_NAMES.iter().filter(|n| **n != scenario).map(|n| n.to_string()));
     let primary = load_scenario(scenario, data)?;
+    if skip_unfit {
+        claims.retain(|c| compile(c, &primary.input).is_ok());
+    }
     let mut inputs = vec![primary.input.clone()];
     for n in &names[1..] {
         inputs.push(load_scenario(n, data)?.input);
@@ -88,7 +94,7 @@ pub fn run(
     out: Option<&Path>,
 ) -> Result<(), CliError> {
     let data = load_data()?;
-    let (claims, results, primary) = evaluate_claims(scenario, claims_file, &data)?;
+    let (claims, results, primary) = evaluate_claims(scenario, claims_file, &data, false)?;
     // Verdict shares over Monte Carlo draws of the primary scenario's uncertain parameters.
     let odds = if draws > 0 && !primary.uncertainty.is_empty() {
         let tests = compile_claims(&claims, &primary)?;

@@ -21,7 +21,7 @@ use crate::site_cmd::{plan_file, site_source};
 
 pub fn run(scenario: &str, site: Option<&Path>, draws: u64, seed: u64, out: &Path) -> Result<(), CliError> {
     let data = load_data()?;
-    let (claims, results, resolved) = evaluate_claims(scenario, None, &data)?;
+    let (claims, results, resolved) = evaluate_claims(scenario, None, &data, true)?;
     let outcome = simulate(&resolved.input);
     let mc = if draws > 0 && !resolved.uncertainty.is_empty() {
         let pairs = DEFAULT_PAIRS
