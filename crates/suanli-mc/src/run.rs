@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 use suanli_nation::claims::{Test, Verdict};
+use suanli_nation::sliders::Sliders;
 use suanli_nation::{Binding, History, Outcome, Simulation};
 use suanli_scenario::model::NationInput;
 use suanli_scenario::uncertainty::Uncertainty;
@@ -21,6 +22,8 @@ pub struct Model<'a> {
     input: &'a NationInput,
     uncertainty: &'a Uncertainty,
     history: History,
+    /// Changes applied on top of every draw (the dashboard's sliders).
+    sliders: Option<Sliders>,
 }
 
 /// Per-thread buffers of [`Model`] runs.
@@ -34,7 +37,14 @@ pub struct Scratch {
 impl<'a> Model<'a> {
     /// Runs the history of `input` (the years up to calibration, which no draw changes).
     pub fn new(input: &'a NationInput, uncertainty: &'a Uncertainty) -> Self {
-        Model { input, uncertainty, history: History::new(input) }
+        Model { input, uncertainty, history: History::new(input), sliders: None }
+    }
+
+    /// Like [`Model::new`], with `sliders` applied on top of every draw: a slider moves
+    /// the uncertain parameters' draws as it moves the deterministic values.
+    pub fn with_sliders(input: &'a NationInput, uncertainty: &'a Uncertainty, sliders: Sliders) -> Self {
+        let sliders = (sliders != Sliders::default()).then_some(sliders);
+        Model { input, uncertainty, history: History::new(input), sliders }
     }
 
     /// The uncertain parameters.
@@ -58,7 +68,14 @@ impl<'a> Model<'a> {
 
     /// Runs the model with the uniforms in `s.u`.
     pub fn run<'s>(&self, s: &'s mut Scratch) -> &'s Outcome {
-        self.uncertainty.apply(&s.u, &mut s.input);
+        if let Some(sliders) = &self.sliders {
+            // Sliders change values the draw does not rewrite: start from the scenario.
+            s.input.clone_from(self.input);
+            self.uncertainty.apply(&s.u, &mut s.input);
+            sliders.apply(&mut s.input);
+        } else {
+            self.uncertainty.apply(&s.u, &mut s.input);
+        }
         self.history.project(&s.input, &mut s.sim)
     }
 
@@ -299,7 +316,11 @@ pub fn monte_carlo(model: &Model<'_>, config: &McConfig, progress: &(dyn Fn(u64)
 
 fn summarise(model: &Model<'_>, config: &McConfig, t: &Tally) -> McResult {
     let input = model.input;
-    let base = suanli_nation::simulate(input);
+    let mut deterministic = input.clone();
+    if let Some(sliders) = &model.sliders {
+        sliders.apply(&mut deterministic);
+    }
+    let base = suanli_nation::simulate(&deterministic);
     let first = input.calibration_index() + 1;
     let projected = input.years() - first;
     let regions = base.regions.len();

@@ -55,3 +55,23 @@ fn the_same_seed_gives_the_same_result_on_any_pool() {
     let four = pool(4).install(|| monte_carlo(&model, &config, &|_| {}));
     assert_eq!(one, four);
 }
+
+#[test]
+fn sliders_move_the_draws_of_uncertain_parameters_too() {
+    use suanli_nation::sliders::Sliders;
+    let b = baseline();
+    let config = McConfig { draws: 2000, seed: 9, pairs: vec![], claims: vec![] };
+    let plain = monte_carlo(&Model::new(&b.input, &b.uncertainty), &config, &|_| {});
+    let same =
+        monte_carlo(&Model::with_sliders(&b.input, &b.uncertainty, Sliders::default()), &config, &|_| {});
+    assert_eq!(plain, same);
+    // China's and the US's grid connections are uncertain (drawn as a scale of the
+    // scenario's path); a faster-connections slider must still raise what power allows.
+    let faster = Sliders { interconnect_factor: 3.0, ..Sliders::default() };
+    let moved = monte_carlo(&Model::with_sliders(&b.input, &b.uncertainty, faster), &config, &|_| {});
+    let dc = |r: &McResult| percentiles(r, "United States", 2030, "dc_electricity_twh")[2];
+    assert!(dc(&moved) > dc(&plain), "{} vs {}", dc(&moved), dc(&plain));
+    // No compounding from draw to draw: the same draws again give the same answer.
+    let again = monte_carlo(&Model::with_sliders(&b.input, &b.uncertainty, faster), &config, &|_| {});
+    assert_eq!(moved, again);
+}

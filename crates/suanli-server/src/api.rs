@@ -142,7 +142,9 @@ pub async fn race_chart(State(s): State<Arc<AppState>>, Query(q): Q) -> Result<R
 }
 
 pub async fn start_mc(State(s): State<Arc<AppState>>, Query(q): Q) -> Result<Response, ApiError> {
-    let (r, input) = scenario(&s, &q, &["scenario", "draws", "seed"])?;
+    let (r, _) = scenario(&s, &q, &["scenario", "draws", "seed"])?;
+    let sliders = parse(&q, &["scenario", "draws", "seed"]).map_err(bad)?;
+    let input = r.input.clone();
     if r.uncertainty.is_empty() {
         return Err(bad(format!("scenario `{}` has no uncertain parameter", r.input.name)));
     }
@@ -163,7 +165,7 @@ pub async fn start_mc(State(s): State<Arc<AppState>>, Query(q): Q) -> Result<Res
                 Some((find(a)?, find(b)?))
             })
             .collect();
-        let model = Model::new(&input, &uncertainty);
+        let model = Model::with_sliders(&input, &uncertainty, sliders);
         let result = monte_carlo(&model, &McConfig { draws, seed, pairs, claims: vec![] }, &|n| {
             done.fetch_add(n, Ordering::Relaxed);
         });
