@@ -39,7 +39,7 @@ struct Session {
 impl Session {
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let url = format!("{}{path}", self.base);
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let agent = agent();
         let mut response = match (method, body) {
             ("GET", _) => agent.get(&url).call(),
             ("DELETE", _) => agent.delete(&url).call(),
@@ -121,8 +121,13 @@ fn start_server() -> (Guard, String) {
     (Guard(server), url)
 }
 
+/// An HTTP client that returns 4xx and 5xx answers instead of failing on them.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
 fn get(url: &str) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let agent = agent();
     let mut r = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
     (r.status().as_u16(), r.body_mut().read_to_string().unwrap_or_default())
 }
@@ -155,7 +160,7 @@ fn api_answers_like_the_cli_and_refuses_bad_requests_with_a_message() {
         assert!(v["error"].as_str().unwrap_or("").contains(needle), "{query}: {body}");
     }
     // A bad uploaded profile is refused with its line, before any planning.
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let agent = agent();
     let site = "[site]\nname = \"t\"\nprofiles = \"p.csv\"\n[load]\nfirm_mw = 10\n[gas]\ncapital_cost_per_mw_year = 1\nmarginal_cost_per_mwh = 1\n";
     let mut r = agent
         .post(&format!("{url}api/site/plan"))
@@ -187,19 +192,7 @@ fn dashboard_redraws_when_a_slider_moves_without_console_errors() {
         return;
     };
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_suanli"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let _server = Guard(server);
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("the server prints its URL")
-        .to_string();
+    let (_server, url) = start_server();
 
     let port = free_port();
     let _driver = Guard(
@@ -289,7 +282,7 @@ fn dashboard_redraws_when_a_slider_moves_without_console_errors() {
     let shown = s.script("return document.getElementById('error').textContent");
     assert_eq!(shown, json!(""), "error shown on the page");
     // Chromium's own console log, where the driver offers it.
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let agent = agent();
     let log = agent
         .post(&format!("{base}/session/{id}/se/log"))
         .content_type("application/json")
