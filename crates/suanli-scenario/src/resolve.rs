@@ -407,11 +407,7 @@ impl Resolver<'_> {
         let def: &ParamDef =
             params::param(kind, if kind == Scope::RegionLine { "import_cap_chips" } else { name })?;
         let uncertain = written.and_then(|pv| pv.uncertain.as_ref()).map(|u| {
-            let of = match u.of {
-                crate::uncertainty::Of::Value => "value",
-                crate::uncertainty::Of::Scale => "scale",
-                crate::uncertainty::Of::Growth => "growth_per_year",
-            };
+            let of = u.of.as_str();
             let src = u.source.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
             format!("{} {of}{src}", u.dist.describe())
         });

@@ -130,6 +130,17 @@ pub enum Of {
     Growth,
 }
 
+impl Of {
+    /// The name written in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Of::Value => "value",
+            Of::Scale => "scale",
+            Of::Growth => "growth_per_year",
+        }
+    }
+}
+
 /// Which draws a distribution shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DrawScope {
@@ -312,9 +323,6 @@ pub(crate) fn collect(
     }
     for (l, (id, line)) in raw.lines.iter().enumerate() {
         for (name, pv) in &line.params {
-            let (Some(def), Some(field)) = (params::param(Scope::Line, name), LineField::of(name)) else {
-                continue;
-            };
             if name == "history_fleet_growth_factor" {
                 if let Some(un) = &pv.uncertain {
                     b.diags
@@ -324,6 +332,9 @@ pub(crate) fn collect(
                 }
                 continue;
             }
+            let (Some(def), Some(field)) = (params::param(Scope::Line, name), LineField::of(name)) else {
+                continue;
+            };
             let label = format!("lines.{id}.{name}");
             b.add(&label, &label, pv, Slot::Line(l, field), def, false, None);
         }
@@ -461,11 +472,7 @@ impl Builder<'_> {
             (None, DrawScope::PerRegion, Some(r)) => format!("{label} [{r}]"),
             _ => label.to_string(),
         };
-        let of = match un.of {
-            Of::Value => "value",
-            Of::Scale => "scale",
-            Of::Growth => "growth_per_year",
-        };
+        let of = un.of.as_str();
         let source = un.source.as_deref().map(|s| format!("; {s}")).unwrap_or_default();
         let description = match &un.group {
             Some(_) => format!("{label}: {} {of}{source}", un.dist.describe()),
@@ -560,6 +567,8 @@ interconnect_gw_per_year = { value = 10, uncertain = { of = "scale", dist = "uni
     #[test]
     fn bad_uncertainty_is_located() {
         let e = resolved("[world]\naccelerator_life_years = { value = 5, uncertain = { dist = \"choice\", values = [4, 5, 6] } }\n").unwrap_err();
+        assert!(e.contains("t.toml:4:") && e.contains("calibrated history"), "{e}");
+        let e = resolved("[lines.us_frontier]\nhistory_fleet_growth_factor = { value = 2, uncertain = { dist = \"uniform\", min = 1.5, max = 3 } }\n").unwrap_err();
         assert!(e.contains("t.toml:4:") && e.contains("calibrated history"), "{e}");
         let e = resolved("[regions.china]\ncapex_usd_bn = { years = { 2025 = 1, 2030 = 2 }, uncertain = { dist = \"normal\", mean = 1, sd = 0.1 } }\n").unwrap_err();
         assert!(e.contains("per-year table") && e.contains("of = \"scale\""), "{e}");
