@@ -1,5 +1,6 @@
 //! Scalar outputs of a run that uncertainty analysis looks at.
 
+use suanli_nation::crossing::stays_above;
 use suanli_nation::Outcome;
 
 /// A model output reduced to one number per run.
@@ -66,15 +67,8 @@ impl Metric {
 /// Year from which `leader` stays above `follower` (effective compute), searching years
 /// `from..=last`; `last + 1` when it is behind in the last year.
 pub fn passing_year(o: &Outcome, leader: usize, follower: usize, from: i32) -> i32 {
-    let mut year = o.last_year() + 1;
-    for y in (from..=o.last_year()).rev() {
-        if o.effective_flops[o.at(leader, y)] > o.effective_flops[o.at(follower, y)] {
-            year = y;
-        } else {
-            break;
-        }
-    }
-    year
+    let eff = |r: usize| move |y: i32| o.effective_flops[o.at(r, y)];
+    stays_above(from, o.last_year(), 1.0, eff(leader), eff(follower)).unwrap_or(o.last_year() + 1)
 }
 
 impl Output {
