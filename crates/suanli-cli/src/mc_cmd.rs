@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use suanli_mc::output::{Metric, Output};
-use suanli_mc::run::{monte_carlo, McConfig, McResult, Model};
+use suanli_mc::run::{default_pairs, monte_carlo, McConfig, McResult, Model};
 use suanli_mc::sensitivity::{sobol, tornado, Sobol, Tornado};
 use suanli_nation::claims::compile;
 use suanli_nation::simulate;
@@ -20,9 +20,6 @@ use crate::output::emit;
 use crate::race::ATTRIBUTION;
 use crate::table::{num, pct, Table};
 use crate::Format;
-
-/// Pairs reported by default: (leader, follower) region ids.
-pub const DEFAULT_PAIRS: [(&str, &str); 2] = [("china", "united_states"), ("china", "rest_of_world")];
 
 /// A progress bar on stderr that appears once a run has taken a second, and never when
 /// `quiet` or when stderr is not a terminal.
@@ -63,7 +60,7 @@ impl Progress {
 }
 
 /// Region index (in the outcome) of a region id or name.
-pub fn region_index(r: &Resolved, name: &str) -> Result<usize, CliError> {
+fn region_index(r: &Resolved, name: &str) -> Result<usize, CliError> {
     let norm = |s: &str| s.to_lowercase().replace(['_', '-'], " ");
     if norm(name) == "world" {
         return Ok(r.input.regions.len());
@@ -109,10 +106,7 @@ pub fn run_mc(
     if resolved.uncertainty.is_empty() {
         return Err(no_uncertainty(&resolved));
     }
-    let mut pair_idx: Vec<(usize, usize)> = DEFAULT_PAIRS
-        .iter()
-        .map(|(a, b)| Ok((region_index(&resolved, a)?, region_index(&resolved, b)?)))
-        .collect::<Result<_, CliError>>()?;
+    let mut pair_idx = default_pairs(&resolved.input);
     for p in pairs {
         let p = parse_pair(&resolved, p)?;
         if !pair_idx.contains(&p) {

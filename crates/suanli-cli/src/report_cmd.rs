@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use suanli_data::sources::TABLE_SOURCES;
-use suanli_mc::run::{monte_carlo, McConfig, Model};
+use suanli_mc::run::{default_pairs, monte_carlo, McConfig, Model};
 use suanli_nation::crossing::crossings;
 use suanli_nation::simulate;
 use suanli_report::html::{report, Report};
@@ -14,7 +14,6 @@ use suanli_report::site::site_figure;
 use crate::claims_cmd::{compile_claims, evaluate_claims};
 use crate::error::CliError;
 use crate::load::load_data;
-use crate::mc_cmd::{region_index, DEFAULT_PAIRS};
 use crate::output::write_atomic;
 use crate::race::ATTRIBUTION;
 use crate::site_cmd::{plan_file, site_source};
@@ -24,10 +23,7 @@ pub fn run(scenario: &str, site: Option<&Path>, draws: u64, seed: u64, out: &Pat
     let (claims, results, resolved) = evaluate_claims(scenario, None, &data, true)?;
     let outcome = simulate(&resolved.input);
     let mc = if draws > 0 && !resolved.uncertainty.is_empty() {
-        let pairs = DEFAULT_PAIRS
-            .iter()
-            .map(|(a, b)| Ok((region_index(&resolved, a)?, region_index(&resolved, b)?)))
-            .collect::<Result<Vec<_>, CliError>>()?;
+        let pairs = default_pairs(&resolved.input);
         let model = Model::new(&resolved.input, &resolved.uncertainty);
         let claims = compile_claims(&claims, &resolved)?;
         Some(monte_carlo(&model, &McConfig { draws, seed, pairs, claims }, &|_| {}))

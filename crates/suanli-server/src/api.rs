@@ -9,8 +9,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
-use suanli_mc::run::{monte_carlo, McConfig, McResult, Model};
+use suanli_mc::run::{default_pairs, monte_carlo, McConfig, McResult, Model};
 use suanli_nation::simulate;
+use suanli_nation::sliders::Sliders;
 use suanli_report::nation::NationChart;
 use suanli_report::race::{race_json, ATTRIBUTION};
 use suanli_scenario::model::NationInput;
@@ -74,12 +75,12 @@ pub async fn scenarios(State(s): State<Arc<AppState>>) -> Json<serde_json::Value
     Json(json!(list))
 }
 
-/// The scenario named in the query (default `baseline`), with the sliders applied.
+/// The scenario named in the query (default `baseline`) and the sliders.
 fn scenario<'a>(
     s: &'a AppState,
     q: &HashMap<String, String>,
     allowed: &[&str],
-) -> Result<(&'a Resolved, NationInput), ApiError> {
+) -> Result<(&'a Resolved, Sliders), ApiError> {
     let sliders = parse(q, allowed).map_err(bad)?;
     let name = q.get("scenario").map_or("baseline", String::as_str);
     let r = s.scenarios.get(name).ok_or_else(|| {
@@ -88,20 +89,27 @@ fn scenario<'a>(
             s.scenarios.keys().cloned().collect::<Vec<_>>().join(", ")
         ))
     })?;
+    Ok((r, sliders))
+}
+
+/// The scenario's input with the sliders applied.
+fn moved(r: &Resolved, sliders: &Sliders) -> NationInput {
     let mut input = r.input.clone();
     sliders.apply(&mut input);
-    Ok((r, input))
+    input
 }
 
 pub async fn race(State(s): State<Arc<AppState>>, Query(q): Q) -> Result<Response, ApiError> {
-    let (_, input) = scenario(&s, &q, &["scenario"])?;
+    let (r, sliders) = scenario(&s, &q, &["scenario"])?;
+    let input = moved(r, &sliders);
     let outcome = simulate(&input);
     let body = race_json(&outcome, outcome.first_year, outcome.last_year());
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 pub async fn race_chart(State(s): State<Arc<AppState>>, Query(q): Q) -> Result<Response, ApiError> {
-    let (_, input) = scenario(&s, &q, &["scenario", "from", "to", "mc"])?;
+    let (r, sliders) = scenario(&s, &q, &["scenario", "from", "to", "mc"])?;
+    let input = moved(r, &sliders);
     let outcome = simulate(&input);
     let (first, last) = (i64::from(outcome.first_year), i64::from(outcome.last_year()));
     let from = integer(&q, "from", first.max(2010), first, last).map_err(bad)? as i32;
@@ -142,8 +150,7 @@ pub async fn race_chart(State(s): State<Arc<AppState>>, Query(q): Q) -> Result<R
 }
 
 pub async fn start_mc(State(s): State<Arc<AppState>>, Query(q): Q) -> Result<Response, ApiError> {
-    let (r, _) = scenario(&s, &q, &["scenario", "draws", "seed"])?;
-    let sliders = parse(&q, &["scenario", "draws", "seed"]).map_err(bad)?;
+    let (r, sliders) = scenario(&s, &q, &["scenario", "draws", "seed"])?;
     let input = r.input.clone();
     if r.uncertainty.is_empty() {
         return Err(bad(format!("scenario `{}` has no uncertain parameter", r.input.name)));
@@ -158,13 +165,7 @@ pub async fn start_mc(State(s): State<Arc<AppState>>, Query(q): Q) -> Result<Res
         .map_err(|m| ApiError(StatusCode::TOO_MANY_REQUESTS, m))?;
     let (state, uncertainty) = (s.clone(), r.uncertainty.clone());
     tokio::task::spawn_blocking(move || {
-        let pairs = [("china", "united_states"), ("china", "rest_of_world")]
-            .iter()
-            .filter_map(|(a, b)| {
-                let find = |id: &str| input.regions.iter().position(|x| x.id == id);
-                Some((find(a)?, find(b)?))
-            })
-            .collect();
+        let pairs = default_pairs(&input);
         let model = Model::with_sliders(&input, &uncertainty, sliders);
         let result = monte_carlo(&model, &McConfig { draws, seed, pairs, claims: vec![] }, &|n| {
             done.fetch_add(n, Ordering::Relaxed);
