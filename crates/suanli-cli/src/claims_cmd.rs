@@ -38,29 +38,56 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Claims evaluated under `scenario` first and every built-in scenario.
+pub struct Evaluated {
+    /// The claims evaluated.
+    pub claims: Vec<Claim>,
+    /// Their results, in the same order.
+    pub results: Vec<ClaimResult>,
+    /// The resolved primary scenario.
+    pub primary: Resolved,
+    /// Ids of the claims left out because they do not fit the primary scenario.
+    pub left_out: Vec<String>,
+}
+
 /// Claims (built-in, plus a user file) evaluated under `scenario` first and every built-in
-/// scenario: the claims, their results, and the resolved primary scenario.
-/// With `skip_unfit`, claims that do not fit the primary scenario (a year it does not
-/// cover, a region it lacks) are left out instead of failing.
+/// scenario. Built-in claims that do not fit the primary scenario (a year it does not
+/// cover, a region it lacks) are left out and listed; so are the user's own with
+/// `skip_unfit_user_claims`, which otherwise fail with their reason.
 pub fn evaluate_claims(
     scenario: &str,
     claims_file: Option<&Path>,
     data: &Data,
-    skip_unfit: bool,
-) -> Result<(Vec<Claim>, Vec<ClaimResult>, Resolved), CliError> {
+    skip_unfit_user_claims: bool,
+) -> Result<Evaluated, CliError> {
+    let primary = load_scenario(scenario, data)?;
+    let mut left_out = Vec::new();
     let mut claims = builtin_claims()?;
+    claims.retain(|c| {
+        let fits = compile(c, &primary.input).is_ok();
+        if !fits {
+            left_out.push(c.id.clone());
+        }
+        fits
+    });
     let mut text_of_user_file = None;
     if let Some(path) = claims_file {
         let text = read_text(path)?;
-        claims.extend(parse_claims(&path.display().to_string(), &text)?);
+        let mut own = parse_claims(&path.display().to_string(), &text)?;
+        if skip_unfit_user_claims {
+            own.retain(|c| {
+                let fits = compile(c, &primary.input).is_ok();
+                if !fits {
+                    left_out.push(c.id.clone());
+                }
+                fits
+            });
+        }
+        claims.extend(own);
         text_of_user_file = Some((path.display().to_string(), text));
     }
     let mut names = vec![scenario.to_string()];
     names.extend(BUILTIN_NAMES.iter().filter(|n| **n != scenario).map(|n| n.to_string()));
-    let primary = load_scenario(scenario, data)?;
-    if skip_unfit {
-        claims.retain(|c| compile(c, &primary.input).is_ok());
-    }
     let mut inputs = vec![primary.input.clone()];
     for n in &names[1..] {
         inputs.push(load_scenario(n, data)?.input);
@@ -73,7 +100,7 @@ pub fn evaluate_claims(
             .map_or(String::new(), |(name, (l, c))| format!("{name}:{l}:{c}: "));
         CliError::Usage(format!("{place}failed to evaluate claim `{}`: {}", e.id, e.message))
     })?;
-    Ok((claims, results, primary))
+    Ok(Evaluated { claims, results, primary, left_out })
 }
 
 /// Claims compiled against a scenario, for Monte Carlo.
@@ -94,7 +121,16 @@ pub fn run(
     out: Option<&Path>,
 ) -> Result<(), CliError> {
     let data = load_data()?;
-    let (claims, results, primary) = evaluate_claims(scenario, claims_file, &data, false)?;
+    let Evaluated { claims, results, primary, left_out } =
+        evaluate_claims(scenario, claims_file, &data, false)?;
+    if !left_out.is_empty() {
+        eprintln!(
+            "note: {} built-in claim(s) left out: {} does not cover them ({})",
+            left_out.len(),
+            primary.input.name,
+            left_out.join(", ")
+        );
+    }
     // Verdict shares over Monte Carlo draws of the primary scenario's uncertain parameters.
     let odds = if draws > 0 && !primary.uncertainty.is_empty() {
         let tests = compile_claims(&claims, &primary)?;

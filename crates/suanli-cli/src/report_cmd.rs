@@ -11,7 +11,7 @@ use suanli_report::html::{report, Report};
 use suanli_report::nation::NationChart;
 use suanli_report::site::site_figure;
 
-use crate::claims_cmd::{compile_claims, evaluate_claims};
+use crate::claims_cmd::{compile_claims, evaluate_claims, Evaluated};
 use crate::error::CliError;
 use crate::load::load_data;
 use crate::output::write_atomic;
@@ -20,7 +20,7 @@ use crate::site_cmd::{plan_file, site_source};
 
 pub fn run(scenario: &str, site: Option<&Path>, draws: u64, seed: u64, out: &Path) -> Result<(), CliError> {
     let data = load_data()?;
-    let (claims, results, resolved) = evaluate_claims(scenario, None, &data, true)?;
+    let Evaluated { claims, results, primary: resolved, .. } = evaluate_claims(scenario, None, &data, true)?;
     let outcome = simulate(&resolved.input);
     let mc = if draws > 0 && !resolved.uncertainty.is_empty() {
         let pairs = default_pairs(&resolved.input);

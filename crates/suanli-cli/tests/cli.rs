@@ -214,6 +214,37 @@ fn claims_file_errors_are_located() {
 }
 
 #[test]
+fn claims_a_scenario_does_not_cover_are_left_out_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("short.toml"),
+        "name = \"short\"\nextends = \"baseline\"\n[years]\nlast = 2028\n",
+    )
+    .unwrap();
+    // Built-in claims about 2040 are left out with a note; the others are evaluated.
+    let o = suanli(dir.path(), &["claims", "--scenario", "short.toml", "--draws", "0", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("left out") && stderr(&o).contains("china-far-exceeds-rest-of-world-compute")
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert!(
+        ids.contains(&"china-3x-us-generation") && !ids.contains(&"china-far-exceeds-rest-of-world-compute")
+    );
+    // A claim of the user's own about a year outside the scenario is an error, named.
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[[claim]]\nid = \"mine\"\nstatement = \"s\"\nsaid_by = \"me\"\nkind = \"exceeds\"\nmetric = \"effective_flops\"\nregion = \"china\"\nversus = \"united_states\"\nfactor = 1.0\nby_year = 2035\n",
+    )
+    .unwrap();
+    assert_user_error(
+        &suanli(dir.path(), &["claims", "--scenario", "short.toml", "--claims", "c.toml"]),
+        &["mine", "2035"],
+    );
+}
+
+#[test]
 fn data_sources_show_licences() {
     let dir = tempfile::tempdir().unwrap();
     let text = stdout(&suanli(dir.path(), &["data", "sources"]));
