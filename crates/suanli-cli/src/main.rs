@@ -238,6 +238,9 @@ fn main() {
             std::process::exit(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if !matches!(cli.command, Command::Serve { .. }) {
+        output::remove_temporary_files_on_interrupt();
+    }
     if let Err(e) = run(cli) {
         eprintln!("{e}");
         std::process::exit(e.exit_code());

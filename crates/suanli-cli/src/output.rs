@@ -1,8 +1,11 @@
 //! Writing results: to stdout, or atomically to a file (a temporary file in the same
-//! directory, renamed into place), so that an error never leaves a partial file.
+//! directory, renamed into place), so that an error never leaves a partial file. An
+//! interrupt (Ctrl-C, SIGTERM) while a temporary file exists removes it before the process
+//! exits ([`remove_temporary_files_on_interrupt`]).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::CliError;
 
@@ -34,11 +37,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp)
+    let created = {
+        // Registered and created under the lock: the interrupt handler, which takes the
+        // lock and never gives it back, either sees the file or runs before it exists.
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        pending.push(tmp.clone());
+        std::fs::File::create(&tmp)
+    };
+    pause_for_tests();
+    let result = created
         .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
         .and_then(|_| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+    PENDING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| p != &tmp);
     result.map_err(fail)
+}
+
+/// Temporary files being written.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C or SIGTERM, removes the temporary files being written and exits with status
+/// 130 (the shell's code for an interrupt). Without it a signal landing between creating a
+/// temporary file and renaming it would leave the file behind. Not for `serve`, which
+/// shuts down gracefully on Ctrl-C itself.
+pub fn remove_temporary_files_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        for p in pending.iter() {
+            let _ = std::fs::remove_file(p);
+        }
+        // Exits holding the lock, so no new temporary file can be created meanwhile.
+        std::process::exit(130);
+    });
+}
+
+/// Tests interrupt a write in the middle: in debug builds `SUANLI_TEST_WRITE_PAUSE_MS`
+/// holds each write between creating the temporary file and filling it.
+fn pause_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("SUANLI_TEST_WRITE_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }

@@ -52,10 +52,20 @@ fn same_inputs_give_byte_identical_outputs() {
 
 /// Starts `args`, sends SIGINT after `after`, and returns the exit status.
 fn interrupt(dir: &Path, args: &[&str], after: Duration) -> std::process::ExitStatus {
+    interrupt_with(dir, args, after, &[])
+}
+
+fn interrupt_with(
+    dir: &Path,
+    args: &[&str],
+    after: Duration,
+    env: &[(&str, &str)],
+) -> std::process::ExitStatus {
     let mut child = Command::new(env!("CARGO_BIN_EXE_suanli"))
         .args(args)
         .current_dir(dir)
         .env("SUANLI_DATA_DIR", dir.join("data"))
+        .envs(env.iter().copied())
         .spawn()
         .unwrap();
     std::thread::sleep(after);
@@ -87,4 +97,19 @@ fn an_interrupted_run_leaves_no_partial_file() {
     assert!(listing(&dir.path().join("out")).is_empty(), "{:?}", listing(&dir.path().join("out")));
     let stray: Vec<String> = listing(dir.path()).into_iter().filter(|f| f.contains(".tmp")).collect();
     assert!(stray.is_empty(), "{stray:?}");
+}
+
+#[test]
+fn an_interrupt_in_the_middle_of_a_write_removes_the_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    // The debug build holds the write for 3 s after creating the temporary file.
+    let status = interrupt_with(
+        dir.path(),
+        &["race", "--chart", "out/race.svg"],
+        Duration::from_millis(1000),
+        &[("SUANLI_TEST_WRITE_PAUSE_MS", "3000")],
+    );
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(listing(&dir.path().join("out")).is_empty(), "{:?}", listing(&dir.path().join("out")));
 }
