@@ -1,8 +1,11 @@
 //! `suanli site plan` and `suanli profiles synth`.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
 use suanli_data::profiles::{synthesize, to_csv, SynthSettings};
 use suanli_site::plan::{plan, SiteError, SitePlan};
 
@@ -27,6 +30,9 @@ pub enum SiteCommand {
         /// Also write charts (SVG): capacity, costs, dispatch heat maps, state of charge.
         #[arg(long)]
         chart: Option<PathBuf>,
+        /// No spinner on stderr while the LP solves (none is shown off-terminal anyway).
+        #[arg(long)]
+        quiet: bool,
     },
 }
 
@@ -57,7 +63,7 @@ pub enum ProfilesCommand {
 }
 
 pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
-    let SiteCommand::Plan { file, format, out_dir, chart } = cmd;
+    let SiteCommand::Plan { file, format, out_dir, chart, quiet } = cmd;
     if format == Format::Csv {
         return Err(CliError::Usage(
             "failed to write a plan as CSV: use --format table or json, and --out-dir for the hourly CSV"
@@ -69,7 +75,10 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
             return Err(CliError::Usage(format!("failed to write to {}: not a directory", d.display())));
         }
     }
-    let (site, p) = plan_file(&file)?;
+    let spinner = Spinner::start(&file, quiet);
+    let planned = plan_file(&file);
+    spinner.stop();
+    let (site, p) = planned?;
     if let Some(d) = &out_dir {
         let parquet = dispatch_parquet(&p)?;
         write_atomic(&d.join("dispatch.csv"), dispatch_csv(&p).as_bytes())?;
@@ -85,6 +94,32 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
         _ => render(&p, &site.profiles_file),
     };
     emit(&text, None)
+}
+
+/// A spinner with the elapsed time on stderr while a site solves (a few seconds for a
+/// year of hours), shown only on a terminal and without `--quiet`.
+struct Spinner(Option<ProgressBar>);
+
+impl Spinner {
+    fn start(file: &Path, quiet: bool) -> Self {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Spinner(None);
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} planning {msg}: solving the hourly LP ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(file.display().to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Spinner(Some(bar))
+    }
+
+    fn stop(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Reads a site file and plans it; errors name the file.
