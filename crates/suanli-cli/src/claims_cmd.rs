@@ -63,25 +63,13 @@ pub fn evaluate_claims(
     let primary = load_scenario(scenario, data)?;
     let mut left_out = Vec::new();
     let mut claims = builtin_claims()?;
-    claims.retain(|c| {
-        let fits = compile(c, &primary.input).is_ok();
-        if !fits {
-            left_out.push(c.id.clone());
-        }
-        fits
-    });
+    drop_unfit(&mut claims, &primary, &mut left_out);
     let mut text_of_user_file = None;
     if let Some(path) = claims_file {
         let text = read_text(path)?;
         let mut own = parse_claims(&path.display().to_string(), &text)?;
         if skip_unfit_user_claims {
-            own.retain(|c| {
-                let fits = compile(c, &primary.input).is_ok();
-                if !fits {
-                    left_out.push(c.id.clone());
-                }
-                fits
-            });
+            drop_unfit(&mut own, &primary, &mut left_out);
         }
         claims.extend(own);
         text_of_user_file = Some((path.display().to_string(), text));
@@ -101,6 +89,18 @@ pub fn evaluate_claims(
         CliError::Usage(format!("{place}failed to evaluate claim `{}`: {}", e.id, e.message))
     })?;
     Ok(Evaluated { claims, results, primary, left_out })
+}
+
+/// Removes the claims that do not fit `primary` (a year it does not cover, a region it
+/// lacks), adding their ids to `left_out`.
+fn drop_unfit(claims: &mut Vec<Claim>, primary: &Resolved, left_out: &mut Vec<String>) {
+    claims.retain(|c| {
+        let fits = compile(c, &primary.input).is_ok();
+        if !fits {
+            left_out.push(c.id.clone());
+        }
+        fits
+    });
 }
 
 /// Claims compiled against a scenario, for Monte Carlo.
