@@ -304,8 +304,8 @@ fn render(p: &SitePlan, profiles: &str) -> String {
     }
     let r = &p.solver;
     s.push_str(&format!(
-        "solver: {} {} in {} iterations, {:.2} s (+{:.2} s to build); {} variables, {} constraints; dual bound {:.2}; max balance error {:.1e} MW\n",
-        r.name, r.status, r.iterations, r.solve_time_s, r.build_time_s, r.variables, r.constraints, r.dual_objective, r.max_balance_violation_mw
+        "solver: {} {} in {} iterations{}, {:.2} s (+{:.2} s to build); {} variables, {} constraints; dual bound {:.2}; max balance error {:.1e} MW\n",
+        r.name, r.status, r.iterations, if r.retried_with_refinement { " (two attempts, the second with iterative refinement)" } else { "" }, r.solve_time_s, r.build_time_s, r.variables, r.constraints, r.dual_objective, r.max_balance_violation_mw
     ));
     s
 }
