@@ -30,6 +30,7 @@
 //! The crate does no I/O: profiles and site files are read by the CLI.
 #![deny(missing_docs)]
 
+pub mod augmented;
 pub mod band;
 pub mod check;
 pub mod file;

@@ -316,6 +316,12 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
     // 3.8 s with it, 2.4 s without, same objective to 1e-10) and these LPs rarely need
     // it: solve without, and again with it only if that does not end in an optimum.
     // Termination checks the residuals either way, so a solution is as exact.
+    if std::env::var_os("XA").is_some() {
+        let eqs = match lp.cones.first() { Some(clarabel::solver::SupportedConeT::ZeroConeT(k)) => *k, _ => 0 };
+        let t1 = Instant::now();
+        let r = crate::augmented::solve(&lp.q, &lp.a, &lp.b, eqs, settings.tolerance, settings.max_iterations);
+        eprintln!("augmented: {:?} in {:.3} s", r.as_ref().map(|s| (s.iterations, s.primal_objective / lp.scale.money, s.dual_objective / lp.scale.money)).map_err(|e| e.clone()), t1.elapsed().as_secs_f64());
+    }
     let mut solver = clarabel_solver(&lp, settings, false)?;
     let t1 = Instant::now();
     solver.solve();
