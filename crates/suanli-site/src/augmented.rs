@@ -1,26 +1,27 @@
-//! A primal-dual interior-point method (Mehrotra predictor-corrector, infeasible start)
-//! for the site LP in Clarabel's form,
+//! A primal-dual interior-point method (Mehrotra predictor-corrector with Gondzio's
+//! centrality correctors, infeasible start) for the site LP in Clarabel's form,
 //!
 //! ```text
 //! min q'x  s.t.  A x + s = b,  s = 0 on the first `equalities` rows, s >= 0 on the rest,
 //! ```
 //!
-//! solving each Newton system in the quasi-definite augmented form
+//! Rows that only say `x_j >= bound` become bounds on `x_j` rather than rows. Each Newton
+//! system is solved in the quasi-definite augmented form
 //!
 //! ```text
-//! [ d I    A'       ] [dx]   [r1]
-//! [ A    -(S/Z + d) ] [dl] = [r2]      (S/Z = 0 on equality rows)
+//! [ Z/G + d     A'      ] [dx]   [r1]      G = x - bound, Z its dual (bounded columns)
+//! [   A     -(S/L + d)  ] [dl] = [r2]      S/L = 0 on equality rows
 //! ```
 //!
-//! with Clarabel's sparse LDL' (QDLDL with an AMD ordering, signed regularisation).
+//! with Clarabel's sparse LDL' (QDLDL, AMD ordering, signed regularisation).
 //!
 //! Why a second interior-point method beside Clarabel: on the site LP Clarabel spends half
 //! its time outside the factorisation (its homogeneous embedding needs a third solve per
-//! iteration, and its general cone machinery copies and rescales the KKT matrix every
-//! iteration). For an LP the textbook method needs one factorisation and two solves per
-//! iteration, separate primal and dual step lengths, and nothing else, at about the same
-//! iteration count. [`solve`] reports when it does not converge; the planner then falls
-//! back to Clarabel, which also certifies infeasibility.
+//! iteration, its general cone machinery copies and rescales the whole KKT matrix every
+//! iteration, and every bound is a row of the KKT system). For an LP the textbook method
+//! needs one factorisation per iteration, a system a quarter smaller, and separate primal
+//! and dual steps. It does not certify infeasibility: [`solve`] reports when it does not
+//! converge and the planner falls back to Clarabel.
 
 use clarabel::algebra::CscMatrix;
 use clarabel::qdldl::{QDLDLFactorisation, QDLDLSettingsBuilder};
@@ -30,6 +31,8 @@ use clarabel::qdldl::{QDLDLFactorisation, QDLDLSettingsBuilder};
 const STATIC_REG: f64 = 1e-8;
 /// Fraction of the step to the boundary taken.
 const STEP_FRACTION: f64 = 0.99;
+/// Most centrality correctors per iteration.
+fn correctors() -> usize { std::env::var("XG").ok().and_then(|v| v.parse().ok()).unwrap_or(4) }
 
 /// Why the method stopped without an optimum.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +52,7 @@ pub struct Solution {
     pub x: Vec<f64>,
     /// Primal objective q'x.
     pub primal_objective: f64,
-    /// Dual objective -b'l.
+    /// Dual objective (a lower bound on the optimum).
     pub dual_objective: f64,
     /// Iterations run.
     pub iterations: u32,
@@ -65,170 +68,237 @@ pub fn solve(
     tolerance: f64,
     max_iterations: u32,
 ) -> Result<Solution, Failure> {
-    let (m, n) = (a.m, a.n);
-    // Equilibrate: A -> E A D, q -> D q, b -> E b (x = D x~, l = E l~).
-    let (col_scale, row_scale) = ruiz(a, ruiz_passes());
-    let mut a = a.clone();
-    for j in 0..n {
-        for k in a.colptr[j]..a.colptr[j + 1] {
-            a.nzval[k] *= row_scale[a.rowval[k]] * col_scale[j];
-        }
-    }
-    let a = &a;
-    let q: Vec<f64> = q.iter().zip(&col_scale).map(|(q, d)| q * d).collect();
-    let b: Vec<f64> = b.iter().zip(&row_scale).map(|(b, e)| b * e).collect();
-    let (q, b) = (&q[..], &b[..]);
-    let at = transpose(a);
-    let mut kkt = Kkt::new(a, &at, equalities)?;
+    let p = Reduced::new(a, b, equalities);
+    let (a, b, at) = (&p.a, &p.b[..], &p.at);
+    let (m, n, eqs) = (a.m, a.n, equalities);
+    let le = m - eqs;
+    let bounded = &p.bounded;
+    let pairs = le + bounded.len();
+    let mut kkt = Kkt::new(a, at)?;
 
-    // Starting point (as Clarabel and ECOS): x, s from min ||s|| s.t. A x + s = b, and
-    // l from min ||l|| s.t. A'l + q = 0, shifted into the interior.
-    let mut w = vec![1.0; m];
-    for w in &mut w[..equalities] {
-        *w = 0.0;
-    }
-    kkt.factor(&w)?;
+    // Starting point (as Clarabel and ECOS): least-squares primal and dual points from
+    // one factorisation with unit scalings, shifted into the interior.
+    let mut diag_x = vec![STATIC_REG; n];
+    bounded.iter().for_each(|&j| diag_x[j] += 1.0);
+    let mut w = vec![0.0; m];
+    w[eqs..].iter_mut().for_each(|v| *v = 1.0);
+    kkt.factor(&diag_x, &w)?;
     let mut rhs = vec![0.0; n + m];
+    bounded.iter().zip(&p.bound).for_each(|(&j, &lb)| rhs[j] = lb);
     rhs[n..].copy_from_slice(b);
     kkt.solve(&mut rhs);
     let mut x = rhs[..n].to_vec();
-    let mut s: Vec<f64> = rhs[n..].iter().map(|v| -v).collect();
+    // Primal slacks of the pairs: s on inequality rows, then x - bound on bounded columns.
+    let mut sp: Vec<f64> = rhs[n + eqs..].iter().map(|v| -v).collect();
+    sp.extend(bounded.iter().zip(&p.bound).map(|(&j, lb)| x[j] - lb));
     rhs[..n].iter_mut().zip(q).for_each(|(r, q)| *r = -q);
     rhs[n..].iter_mut().for_each(|r| *r = 0.0);
     kkt.solve(&mut rhs);
     let mut l = rhs[n..].to_vec();
-    shift_into_interior(&mut s[equalities..]);
-    shift_into_interior(&mut l[equalities..]);
-    s[..equalities].iter_mut().for_each(|v| *v = 0.0);
+    // Duals of the pairs: l on inequality rows, then z on bounded columns.
+    let mut dp: Vec<f64> = l[eqs..].to_vec();
+    dp.extend(bounded.iter().map(|&j| -rhs[j]));
+    shift_into_interior(&mut sp);
+    shift_into_interior(&mut dp);
+    for (k, &j) in bounded.iter().enumerate() {
+        x[j] = p.bound[k] + sp[le + k];
+    }
+    l[eqs..].copy_from_slice(&dp[..le]);
 
     let norm_b = 1.0 + inf_norm(b);
     let norm_q = 1.0 + inf_norm(q);
-    let le = m - equalities;
     let (mut r_primal, mut r_dual) = (vec![0.0; m], vec![0.0; n]);
-    let (mut dx, mut dl, mut ds) = (vec![0.0; n], vec![0.0; m], vec![0.0; m]);
-    let (mut dx_aff, mut dl_aff, mut ds_aff) = (vec![0.0; n], vec![0.0; m], vec![0.0; m]);
-    let mut complementarity = vec![0.0; m];
+    let mut step = Step::new(n, m, pairs);
+    let mut trial = Step::new(n, m, pairs);
+    let mut c = vec![0.0; pairs];
     let (zero_m, zero_n) = (vec![0.0; m], vec![0.0; n]);
     for iteration in 0..max_iterations {
-        // Residuals: r_primal = A x + s - b, r_dual = q + A'l.
-        r_primal.iter_mut().zip(b.iter().zip(&s)).for_each(|(r, (b, s))| *r = s - b);
+        // Residuals: r_primal = A x + s - b, r_dual = q + A'l - z.
+        r_primal[..eqs].iter_mut().zip(b).for_each(|(r, b)| *r = -b);
+        r_primal[eqs..].iter_mut().zip(b[eqs..].iter().zip(&sp[..le])).for_each(|(r, (b, s))| *r = s - b);
         add_product(a, &x, &mut r_primal);
         r_dual.copy_from_slice(q);
-        add_product(&at, &l, &mut r_dual);
+        add_product(at, &l, &mut r_dual);
+        for (k, &j) in bounded.iter().enumerate() {
+            r_dual[j] -= dp[le + k];
+        }
         let primal_objective = dot(q, &x);
-        let dual_objective = -dot(b, &l);
-        let mu = dot(&s[equalities..], &l[equalities..]) / le.max(1) as f64;
-        let gap = (primal_objective - dual_objective).abs() / (1.0 + primal_objective.abs().min(dual_objective.abs()));
+        let dual_objective =
+            -dot(b, &l) + p.bound.iter().zip(&dp[le..]).map(|(lb, z)| lb * z).sum::<f64>();
+        let mu = dot(&sp, &dp) / pairs.max(1) as f64;
+        let gap = (primal_objective - dual_objective).abs()
+            / (1.0 + primal_objective.abs().min(dual_objective.abs()));
         let (primal_res, dual_res) = (inf_norm(&r_primal) / norm_b, inf_norm(&r_dual) / norm_q);
         if !(gap.is_finite() && primal_res.is_finite() && dual_res.is_finite()) {
             return Err(Failure::Numerical(format!("iterates not finite at iteration {iteration}")));
         }
         if gap < tolerance && primal_res < tolerance && dual_res < tolerance {
-            x.iter_mut().zip(&col_scale).for_each(|(x, d)| *x *= d);
-            eprintln!("factor {:.3} s, solves {:.3} s, nnz(L) {}", FACTOR_NS.load(std::sync::atomic::Ordering::Relaxed) as f64 * 1e-9, SOLVE_NS.load(std::sync::atomic::Ordering::Relaxed) as f64 * 1e-9, kkt.factors.nnzL());
             return Ok(Solution { x, primal_objective, dual_objective, iterations: iteration });
         }
 
-        // W = S/Z on inequality rows; factorise once for both solves.
-        for (w, (s, l)) in w[equalities..].iter_mut().zip(s[equalities..].iter().zip(&l[equalities..])) {
+        diag_x.iter_mut().for_each(|d| *d = STATIC_REG);
+        for (k, &j) in bounded.iter().enumerate() {
+            diag_x[j] += dp[le + k] / sp[le + k];
+        }
+        for (w, (s, l)) in w[eqs..].iter_mut().zip(sp[..le].iter().zip(&dp[..le])) {
             *w = s / l;
         }
-        kkt.factor(&w)?;
+        kkt.factor(&diag_x, &w)?;
 
         // Predictor: complementarity target 0.
-        complementarity.iter_mut().zip(s.iter().zip(&l)).for_each(|(c, (s, l))| *c = -s * l);
-        kkt.newton(&r_primal, &r_dual, &complementarity, &s, &l, equalities, &mut rhs, &mut dx_aff, &mut dl_aff, &mut ds_aff);
-        let alpha_p = max_step(&s[equalities..], &ds_aff[equalities..]);
-        let alpha_d = max_step(&l[equalities..], &dl_aff[equalities..]);
-        let mu_aff = s[equalities..]
+        c.iter_mut().zip(sp.iter().zip(&dp)).for_each(|(c, (s, d))| *c = -s * d);
+        kkt.newton(&p, &r_primal, &r_dual, &c, &sp, &dp, &mut rhs, &mut trial);
+        let alpha_p = max_step(&sp, &trial.p).min(1.0);
+        let alpha_d = max_step(&dp, &trial.d).min(1.0);
+        let mu_aff = sp
             .iter()
-            .zip(&ds_aff[equalities..])
-            .zip(l[equalities..].iter().zip(&dl_aff[equalities..]))
-            .map(|((s, ds), (l, dl))| (s + alpha_p * ds) * (l + alpha_d * dl))
+            .zip(&trial.p)
+            .zip(dp.iter().zip(&trial.d))
+            .map(|((s, ds), (d, dd))| (s + alpha_p * ds) * (d + alpha_d * dd))
             .sum::<f64>()
-            / le.max(1) as f64;
+            / pairs.max(1) as f64;
         let sigma = (mu_aff / mu).clamp(0.0, 1.0).powi(3);
 
         // Corrector: centre and take out the predictor's second-order term.
-        for i in equalities..m {
-            complementarity[i] = -s[i] * l[i] + sigma * mu - ds_aff[i] * dl_aff[i];
-        }
-        kkt.newton(&r_primal, &r_dual, &complementarity, &s, &l, equalities, &mut rhs, &mut dx, &mut dl, &mut ds);
-        let mut alpha_p = max_step(&s[equalities..], &ds[equalities..]).min(1.0);
-        let mut alpha_d = max_step(&l[equalities..], &dl[equalities..]).min(1.0);
-        // Gondzio's centrality correctors: aim at a longer step, pull the products s_i l_i
-        // of the trial point into [0.1, 10] x sigma mu, keep the correction if it lengthens
-        // the step enough.
         let target = sigma * mu;
+        for (i, c) in c.iter_mut().enumerate() {
+            *c = -sp[i] * dp[i] + target - trial.p[i] * trial.d[i];
+        }
+        kkt.newton(&p, &r_primal, &r_dual, &c, &sp, &dp, &mut rhs, &mut step);
+        let mut alpha_p = max_step(&sp, &step.p).min(1.0);
+        let mut alpha_d = max_step(&dp, &step.d).min(1.0);
+
+        // Gondzio's centrality correctors: aim at a longer step, pull the products of the
+        // trial point into [0.1, 10] x sigma mu, keep the correction while it lengthens
+        // the step.
         for _ in 0..correctors() {
-            let (trial_p, trial_d) = ((1.5 * alpha_p + 0.1).min(1.0), (1.5 * alpha_d + 0.1).min(1.0));
-            for i in 0..m {
-                complementarity[i] = if i < equalities {
-                    0.0
+            let (aim_p, aim_d) = ((1.5 * alpha_p + 0.1).min(1.0), (1.5 * alpha_d + 0.1).min(1.0));
+            for (i, c) in c.iter_mut().enumerate() {
+                let v = (sp[i] + aim_p * step.p[i]) * (dp[i] + aim_d * step.d[i]);
+                *c = if v < 0.1 * target {
+                    0.1 * target - v
+                } else if v > 10.0 * target {
+                    (10.0 * target - v).max(-10.0 * target)
                 } else {
-                    let v = (s[i] + trial_p * ds[i]) * (l[i] + trial_d * dl[i]);
-                    if v < 0.1 * target {
-                        0.1 * target - v
-                    } else if v > 10.0 * target {
-                        (10.0 * target - v).max(-10.0 * target)
-                    } else {
-                        0.0
-                    }
+                    0.0
                 };
             }
-            kkt.newton(&zero_m, &zero_n, &complementarity, &s, &l, equalities, &mut rhs, &mut dx_aff, &mut dl_aff, &mut ds_aff);
-            for i in 0..n {
-                dx_aff[i] += dx[i];
-            }
-            for i in 0..m {
-                dl_aff[i] += dl[i];
-                ds_aff[i] += ds[i];
-            }
-            let new_p = max_step(&s[equalities..], &ds_aff[equalities..]).min(1.0);
-            let new_d = max_step(&l[equalities..], &dl_aff[equalities..]).min(1.0);
+            kkt.newton(&p, &zero_m, &zero_n, &c, &sp, &dp, &mut rhs, &mut trial);
+            trial.add(&step);
+            let new_p = max_step(&sp, &trial.p).min(1.0);
+            let new_d = max_step(&dp, &trial.d).min(1.0);
             if new_p.min(new_d) < 1.01 * alpha_p.min(alpha_d) + 0.01 {
                 break;
             }
-            std::mem::swap(&mut dx, &mut dx_aff);
-            std::mem::swap(&mut dl, &mut dl_aff);
-            std::mem::swap(&mut ds, &mut ds_aff);
+            std::mem::swap(&mut step, &mut trial);
             (alpha_p, alpha_d) = (new_p, new_d);
         }
-        let alpha_p = STEP_FRACTION * alpha_p;
-        let alpha_d = STEP_FRACTION * alpha_d;
+        let (alpha_p, alpha_d) = (STEP_FRACTION * alpha_p, STEP_FRACTION * alpha_d);
         if alpha_p < 1e-8 && alpha_d < 1e-8 {
             return Err(Failure::Stalled);
         }
-        if std::env::var_os("XLOG").is_some() {
-            eprintln!("{iteration:4} {primal_objective:+.6e} {dual_objective:+.6e} gap {gap:.1e} pres {primal_res:.1e} dres {dual_res:.1e} mu {mu:.1e} sigma {sigma:.2e} ap {alpha_p:.3} ad {alpha_d:.3}");
-        }
-        x.iter_mut().zip(&dx).for_each(|(x, d)| *x += alpha_p * d);
-        s.iter_mut().zip(&ds).skip(equalities).for_each(|(s, d)| *s += alpha_p * d);
-        l.iter_mut().zip(&dl).for_each(|(l, d)| *l += alpha_d * d);
+        x.iter_mut().zip(&step.x).for_each(|(x, d)| *x += alpha_p * d);
+        sp.iter_mut().zip(&step.p).for_each(|(s, d)| *s += alpha_p * d);
+        l.iter_mut().zip(&step.l).for_each(|(l, d)| *l += alpha_d * d);
+        dp.iter_mut().zip(&step.d).for_each(|(z, d)| *z += alpha_d * d);
     }
     Err(Failure::IterationLimit)
+}
+
+/// A Newton direction: columns, rows, and the primal slacks and duals of the pairs.
+struct Step {
+    x: Vec<f64>,
+    l: Vec<f64>,
+    p: Vec<f64>,
+    d: Vec<f64>,
+}
+
+impl Step {
+    fn new(n: usize, m: usize, pairs: usize) -> Self {
+        Step { x: vec![0.0; n], l: vec![0.0; m], p: vec![0.0; pairs], d: vec![0.0; pairs] }
+    }
+
+    fn add(&mut self, other: &Step) {
+        for (a, b) in [(&mut self.x, &other.x), (&mut self.l, &other.l), (&mut self.p, &other.p), (&mut self.d, &other.d)] {
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+        }
+    }
+}
+
+/// The problem with single-entry `-x_j <= -bound` rows turned into bounds.
+struct Reduced {
+    a: CscMatrix<f64>,
+    at: CscMatrix<f64>,
+    b: Vec<f64>,
+    equalities: usize,
+    /// Bounded columns and their lower bounds.
+    bounded: Vec<usize>,
+    bound: Vec<f64>,
+}
+
+impl Reduced {
+    fn new(a: &CscMatrix<f64>, b: &[f64], equalities: usize) -> Self {
+        let at = transpose(a);
+        let (m, n) = (a.m, a.n);
+        let mut lower = vec![f64::NEG_INFINITY; n];
+        let mut keep = vec![true; m];
+        for r in equalities..m {
+            let (s, e) = (at.colptr[r], at.colptr[r + 1]);
+            if e - s == 1 && at.nzval[s] < 0.0 {
+                let j = at.rowval[s];
+                lower[j] = lower[j].max(b[r] / at.nzval[s]);
+                keep[r] = false;
+            }
+        }
+        let mut new_row = vec![usize::MAX; m];
+        let mut kept_b = Vec::new();
+        for r in 0..m {
+            if keep[r] {
+                new_row[r] = kept_b.len();
+                kept_b.push(b[r]);
+            }
+        }
+        let mut colptr = Vec::with_capacity(n + 1);
+        let (mut rowval, mut nzval) = (Vec::new(), Vec::new());
+        for j in 0..n {
+            colptr.push(rowval.len());
+            for k in a.colptr[j]..a.colptr[j + 1] {
+                let r = new_row[a.rowval[k]];
+                if r != usize::MAX {
+                    rowval.push(r);
+                    nzval.push(a.nzval[k]);
+                }
+            }
+        }
+        colptr.push(rowval.len());
+        let reduced = CscMatrix::new(kept_b.len(), n, colptr, rowval, nzval);
+        let bounded: Vec<usize> = (0..n).filter(|&j| lower[j].is_finite()).collect();
+        let bound = bounded.iter().map(|&j| lower[j]).collect();
+        Reduced { at: transpose(&reduced), a: reduced, b: kept_b, equalities, bounded, bound }
+    }
 }
 
 /// The augmented matrix, its factorisation and where its diagonal sits.
 struct Kkt {
     n: usize,
     factors: QDLDLFactorisation<f64>,
-    /// Indices (into the matrix's values) of the dual block's diagonal.
-    dual_diagonal: Vec<usize>,
+    /// Indices (into the matrix's values) of the diagonal, primal block then dual block.
+    diagonal: Vec<usize>,
     values: Vec<f64>,
 }
 
 impl Kkt {
     /// Assembles the upper triangle: the primal block's diagonal, A' above the dual block,
     /// the dual block's diagonal.
-    fn new(a: &CscMatrix<f64>, at: &CscMatrix<f64>, equalities: usize) -> Result<Self, Failure> {
+    fn new(a: &CscMatrix<f64>, at: &CscMatrix<f64>) -> Result<Self, Failure> {
         let (m, n) = (a.m, a.n);
         let mut colptr = Vec::with_capacity(n + m + 1);
         let mut rowval = Vec::with_capacity(n + a.nnz() + m);
         let mut nzval = Vec::with_capacity(n + a.nnz() + m);
-        let mut dual_diagonal = Vec::with_capacity(m);
+        let mut diagonal = Vec::with_capacity(n + m);
         for j in 0..n {
             colptr.push(rowval.len());
+            diagonal.push(rowval.len());
             rowval.push(j);
             nzval.push(STATIC_REG);
         }
@@ -238,7 +308,7 @@ impl Kkt {
                 rowval.push(at.rowval[k]);
                 nzval.push(at.nzval[k]);
             }
-            dual_diagonal.push(rowval.len());
+            diagonal.push(rowval.len());
             rowval.push(n + r);
             nzval.push(-STATIC_REG);
         }
@@ -254,18 +324,17 @@ impl Kkt {
             .map_err(|e| Failure::Numerical(format!("{e:?}")))?;
         let factors = QDLDLFactorisation::new(&matrix, Some(settings))
             .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
-        let _ = equalities;
-        Ok(Kkt { n, factors, dual_diagonal, values: vec![0.0; m] })
+        Ok(Kkt { n, factors, diagonal, values: vec![0.0; n + m] })
     }
 
-    /// Sets the dual block's diagonal to -(w + reg) and factorises.
-    fn factor(&mut self, w: &[f64]) -> Result<(), Failure> {
-        self.values.iter_mut().zip(w).for_each(|(v, w)| *v = -(w + STATIC_REG));
-        self.factors.update_values(&self.dual_diagonal, &self.values);
-        let t = std::time::Instant::now();
-        let r = self.factors.refactor();
-        FACTOR_NS.fetch_add(t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
-        r.map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
+    /// Sets the primal block's diagonal to `diag_x` and the dual block's to -(w + reg),
+    /// and factorises.
+    fn factor(&mut self, diag_x: &[f64], w: &[f64]) -> Result<(), Failure> {
+        let n = self.n;
+        self.values[..n].copy_from_slice(diag_x);
+        self.values[n..].iter_mut().zip(w).for_each(|(v, w)| *v = -(w + STATIC_REG));
+        self.factors.update_values(&self.diagonal, &self.values);
+        self.factors.refactor().map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
         if self.factors.Dinv.iter().any(|d| !d.is_finite()) {
             return Err(Failure::Numerical("zero pivot".into()));
         }
@@ -273,38 +342,48 @@ impl Kkt {
     }
 
     fn solve(&mut self, rhs: &mut [f64]) {
-        let t = std::time::Instant::now();
         self.factors.solve(rhs);
-        SOLVE_NS.fetch_add(t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// One Newton direction: A dx + ds = -r_primal, A' dl = -r_dual,
-    /// l ds + s dl = complementarity (inequality rows; ds = 0 on equality rows).
+    /// One Newton direction: A dx + ds = -r_primal, A'dl - dz = -r_dual, and
+    /// d dp + p dd = c on every pair (s, l) of an inequality row and (x - bound, z) of a
+    /// bounded column.
     #[allow(clippy::too_many_arguments)]
     fn newton(
         &mut self,
+        problem: &Reduced,
         r_primal: &[f64],
         r_dual: &[f64],
-        complementarity: &[f64],
-        s: &[f64],
-        l: &[f64],
-        equalities: usize,
+        c: &[f64],
+        sp: &[f64],
+        dp: &[f64],
         rhs: &mut [f64],
-        dx: &mut [f64],
-        dl: &mut [f64],
-        ds: &mut [f64],
+        step: &mut Step,
     ) {
-        let n = self.n;
+        let (n, eqs) = (self.n, problem.equalities);
+        let le = r_primal.len() - eqs;
         rhs[..n].iter_mut().zip(r_dual).for_each(|(r, v)| *r = -v);
-        // Eliminating ds = (c - s dl) / l: A dx - (s/l) dl = -r_primal - c / l.
-        for (i, (r, rp)) in rhs[n..].iter_mut().zip(r_primal).enumerate() {
-            *r = if i < equalities { -rp } else { -rp - complementarity[i] / l[i] };
+        // dz = (c - z dx) / g: the primal block gains z/g dx and the right side c/g.
+        for (k, &j) in problem.bounded.iter().enumerate() {
+            rhs[j] += c[le + k] / sp[le + k];
+        }
+        // ds = (c - s dl) / l: A dx - (s/l) dl = -r_primal - c/l.
+        let (rhs_eq, rhs_le) = rhs[n..].split_at_mut(eqs);
+        rhs_eq.iter_mut().zip(&r_primal[..eqs]).for_each(|(r, v)| *r = -v);
+        for (i, r) in rhs_le.iter_mut().enumerate() {
+            *r = -r_primal[eqs + i] - c[i] / dp[i];
         }
         self.solve(rhs);
-        dx.copy_from_slice(&rhs[..n]);
-        dl.copy_from_slice(&rhs[n..]);
-        for i in equalities..ds.len() {
-            ds[i] = (complementarity[i] - s[i] * dl[i]) / l[i];
+        step.x.copy_from_slice(&rhs[..n]);
+        step.l.copy_from_slice(&rhs[n..]);
+        for i in 0..le {
+            step.d[i] = step.l[eqs + i];
+            step.p[i] = (c[i] - sp[i] * step.d[i]) / dp[i];
+        }
+        for (k, &j) in problem.bounded.iter().enumerate() {
+            let i = le + k;
+            step.p[i] = step.x[j];
+            step.d[i] = (c[i] - dp[i] * step.x[j]) / sp[i];
         }
     }
 }
@@ -321,45 +400,6 @@ fn shift_into_interior(v: &mut [f64]) {
         let shift = 1.0 - least.min(0.0);
         v.iter_mut().for_each(|x| *x += shift);
     }
-}
-
-static FACTOR_NS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-static SOLVE_NS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-fn correctors() -> usize {
-    std::env::var("XG").ok().and_then(|v| v.parse().ok()).unwrap_or(0)
-}
-
-fn ruiz_passes() -> usize {
-    std::env::var("XRUIZ").ok().and_then(|v| v.parse().ok()).unwrap_or(10)
-}
-
-/// Ruiz equilibration: column and row scales that bring every row's and column's largest
-/// entry of E A D near one (Ruiz 2001).
-fn ruiz(a: &CscMatrix<f64>, passes: usize) -> (Vec<f64>, Vec<f64>) {
-    let (m, n) = (a.m, a.n);
-    let (mut d, mut e) = (vec![1.0; n], vec![1.0; m]);
-    let mut row_max = vec![0.0f64; m];
-    for _ in 0..passes {
-        row_max.iter_mut().for_each(|v| *v = 0.0);
-        for j in 0..n {
-            let mut col_max = 0.0f64;
-            for k in a.colptr[j]..a.colptr[j + 1] {
-                let v = (a.nzval[k] * e[a.rowval[k]] * d[j]).abs();
-                col_max = col_max.max(v);
-                row_max[a.rowval[k]] = row_max[a.rowval[k]].max(v);
-            }
-            if col_max > 0.0 {
-                d[j] /= col_max.sqrt();
-            }
-        }
-        for (e, r) in e.iter_mut().zip(&row_max) {
-            if *r > 0.0 {
-                *e /= r.sqrt();
-            }
-        }
-    }
-    (d, e)
 }
 
 /// y += A x.

@@ -321,6 +321,7 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
         let t1 = Instant::now();
         let r = crate::augmented::solve(&lp.q, &lp.a, &lp.b, eqs, settings.tolerance, settings.max_iterations);
         eprintln!("augmented: {:?} in {:.3} s", r.as_ref().map(|s| (s.iterations, s.primal_objective / lp.scale.money, s.dual_objective / lp.scale.money)).map_err(|e| e.clone()), t1.elapsed().as_secs_f64());
+        if std::env::var("XA").unwrap() == "only" { std::process::exit(0); }
     }
     let mut solver = clarabel_solver(&lp, settings, false)?;
     let t1 = Instant::now();
