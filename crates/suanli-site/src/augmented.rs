@@ -32,16 +32,19 @@ const STATIC_REG: f64 = 1e-8;
 /// Fraction of the step to the boundary taken.
 const STEP_FRACTION: f64 = 0.99;
 /// Most centrality correctors per iteration.
-fn correctors() -> usize { std::env::var("XG").ok().and_then(|v| v.parse().ok()).unwrap_or(4) }
+const CORRECTORS: usize = 1;
 
 /// Why the method stopped without an optimum.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Failure {
     /// Iteration limit reached.
+    #[error("iteration limit reached")]
     IterationLimit,
     /// The factorisation failed or the iterates stopped being finite.
+    #[error("numerical trouble ({0})")]
     Numerical(String),
     /// The steps became too short to make progress (often an infeasible problem).
+    #[error("steps too short to make progress (infeasible?)")]
     Stalled,
 }
 
@@ -71,47 +74,58 @@ pub fn solve(
     let p = Reduced::new(a, b, equalities);
     let (a, b, at) = (&p.a, &p.b[..], &p.at);
     let (m, n, eqs) = (a.m, a.n, equalities);
-    let le = m - eqs;
-    let bounded = &p.bounded;
-    let pairs = le + bounded.len();
-    let mut kkt = Kkt::new(a, at)?;
+    let (le, short, bounded) = (m - eqs, p.short.len(), &p.bounded);
+    // Pairs (primal slack, dual): kept inequality rows, short rows, bounded columns.
+    let (first_short, first_bound) = (le, le + short);
+    let pairs = first_bound + bounded.len();
+    let mut kkt = Kkt::new(&p)?;
 
     // Starting point (as Clarabel and ECOS): least-squares primal and dual points from
     // one factorisation with unit scalings, shifted into the interior.
-    let mut diag_x = vec![STATIC_REG; n];
-    bounded.iter().for_each(|&j| diag_x[j] += 1.0);
-    let mut w = vec![0.0; m];
-    w[eqs..].iter_mut().for_each(|v| *v = 1.0);
-    kkt.factor(&diag_x, &w)?;
+    let mut sp = vec![1.0; pairs];
+    let mut dp = vec![1.0; pairs];
+    kkt.factor(&p, &sp, &dp)?;
     let mut rhs = vec![0.0; n + m];
     bounded.iter().zip(&p.bound).for_each(|(&j, &lb)| rhs[j] = lb);
     rhs[n..].copy_from_slice(b);
-    kkt.solve(&mut rhs);
+    let mut short_rhs: Vec<f64> = p.short.iter().map(|r| r.b).collect();
+    kkt.solve_reduced(&p, &mut rhs, &short_rhs, &mut vec![0.0; short]);
     let mut x = rhs[..n].to_vec();
-    // Primal slacks of the pairs: s on inequality rows, then x - bound on bounded columns.
-    let mut sp: Vec<f64> = rhs[n + eqs..].iter().map(|v| -v).collect();
-    sp.extend(bounded.iter().zip(&p.bound).map(|(&j, lb)| x[j] - lb));
+    for i in 0..le {
+        sp[i] = -rhs[n + eqs + i];
+    }
+    for (k, row) in p.short.iter().enumerate() {
+        sp[first_short + k] = row.b - row.dot(&x);
+    }
+    for (k, (&j, lb)) in bounded.iter().zip(&p.bound).enumerate() {
+        sp[first_bound + k] = x[j] - lb;
+    }
     rhs[..n].iter_mut().zip(q).for_each(|(r, q)| *r = -q);
     rhs[n..].iter_mut().for_each(|r| *r = 0.0);
-    kkt.solve(&mut rhs);
+    short_rhs.iter_mut().for_each(|r| *r = 0.0);
+    let mut short_l = vec![0.0; short];
+    kkt.solve_reduced(&p, &mut rhs, &short_rhs, &mut short_l);
     let mut l = rhs[n..].to_vec();
-    // Duals of the pairs: l on inequality rows, then z on bounded columns.
-    let mut dp: Vec<f64> = l[eqs..].to_vec();
-    dp.extend(bounded.iter().map(|&j| -rhs[j]));
+    dp[..le].copy_from_slice(&l[eqs..]);
+    dp[first_short..first_bound].copy_from_slice(&short_l);
+    for (k, &j) in bounded.iter().enumerate() {
+        dp[first_bound + k] = -rhs[j];
+    }
     shift_into_interior(&mut sp);
     shift_into_interior(&mut dp);
     for (k, &j) in bounded.iter().enumerate() {
-        x[j] = p.bound[k] + sp[le + k];
+        x[j] = p.bound[k] + sp[first_bound + k];
     }
     l[eqs..].copy_from_slice(&dp[..le]);
 
-    let norm_b = 1.0 + inf_norm(b);
+    let norm_b = 1.0 + inf_norm(b).max(p.short.iter().fold(0.0, |m, r| m.max(r.b.abs())));
     let norm_q = 1.0 + inf_norm(q);
-    let (mut r_primal, mut r_dual) = (vec![0.0; m], vec![0.0; n]);
+    let (mut r_primal, mut r_short, mut r_dual) = (vec![0.0; m], vec![0.0; short], vec![0.0; n]);
     let mut step = Step::new(n, m, pairs);
     let mut trial = Step::new(n, m, pairs);
     let mut c = vec![0.0; pairs];
-    let (zero_m, zero_n) = (vec![0.0; m], vec![0.0; n]);
+    let mut sc = Scaling { inv_s: vec![0.0; pairs], inv_d: vec![0.0; pairs] };
+    let (zero_m, zero_s, zero_n) = (vec![0.0; m], vec![0.0; short], vec![0.0; n]);
     for iteration in 0..max_iterations {
         // Residuals: r_primal = A x + s - b, r_dual = q + A'l - z.
         r_primal[..eqs].iter_mut().zip(b).for_each(|(r, b)| *r = -b);
@@ -119,35 +133,34 @@ pub fn solve(
         add_product(a, &x, &mut r_primal);
         r_dual.copy_from_slice(q);
         add_product(at, &l, &mut r_dual);
+        for (k, row) in p.short.iter().enumerate() {
+            r_short[k] = row.dot(&x) + sp[first_short + k] - row.b;
+            row.add_to(&mut r_dual, dp[first_short + k]);
+        }
         for (k, &j) in bounded.iter().enumerate() {
-            r_dual[j] -= dp[le + k];
+            r_dual[j] -= dp[first_bound + k];
         }
         let primal_objective = dot(q, &x);
-        let dual_objective =
-            -dot(b, &l) + p.bound.iter().zip(&dp[le..]).map(|(lb, z)| lb * z).sum::<f64>();
+        let dual_objective = -dot(b, &l) - p.short.iter().zip(&dp[first_short..]).map(|(r, l)| r.b * l).sum::<f64>()
+            + p.bound.iter().zip(&dp[first_bound..]).map(|(lb, z)| lb * z).sum::<f64>();
         let mu = dot(&sp, &dp) / pairs.max(1) as f64;
         let gap = (primal_objective - dual_objective).abs()
             / (1.0 + primal_objective.abs().min(dual_objective.abs()));
-        let (primal_res, dual_res) = (inf_norm(&r_primal) / norm_b, inf_norm(&r_dual) / norm_q);
+        let primal_res = inf_norm(&r_primal).max(inf_norm(&r_short)) / norm_b;
+        let dual_res = inf_norm(&r_dual) / norm_q;
         if !(gap.is_finite() && primal_res.is_finite() && dual_res.is_finite()) {
             return Err(Failure::Numerical(format!("iterates not finite at iteration {iteration}")));
         }
         if gap < tolerance && primal_res < tolerance && dual_res < tolerance {
             return Ok(Solution { x, primal_objective, dual_objective, iterations: iteration });
         }
-
-        diag_x.iter_mut().for_each(|d| *d = STATIC_REG);
-        for (k, &j) in bounded.iter().enumerate() {
-            diag_x[j] += dp[le + k] / sp[le + k];
-        }
-        for (w, (s, l)) in w[eqs..].iter_mut().zip(sp[..le].iter().zip(&dp[..le])) {
-            *w = s / l;
-        }
-        kkt.factor(&diag_x, &w)?;
+        kkt.factor(&p, &sp, &dp)?;
+        sc.set(&sp, &dp);
+        let res = Residuals { primal: &r_primal, short: &r_short, dual: &r_dual };
 
         // Predictor: complementarity target 0.
         c.iter_mut().zip(sp.iter().zip(&dp)).for_each(|(c, (s, d))| *c = -s * d);
-        kkt.newton(&p, &r_primal, &r_dual, &c, &sp, &dp, &mut rhs, &mut trial);
+        kkt.newton(&p, &res, &c, (&sp, &dp), &sc, &mut rhs, &mut trial);
         let alpha_p = max_step(&sp, &trial.p).min(1.0);
         let alpha_d = max_step(&dp, &trial.d).min(1.0);
         let mu_aff = sp
@@ -164,14 +177,15 @@ pub fn solve(
         for (i, c) in c.iter_mut().enumerate() {
             *c = -sp[i] * dp[i] + target - trial.p[i] * trial.d[i];
         }
-        kkt.newton(&p, &r_primal, &r_dual, &c, &sp, &dp, &mut rhs, &mut step);
+        kkt.newton(&p, &res, &c, (&sp, &dp), &sc, &mut rhs, &mut step);
         let mut alpha_p = max_step(&sp, &step.p).min(1.0);
         let mut alpha_d = max_step(&dp, &step.d).min(1.0);
 
         // Gondzio's centrality correctors: aim at a longer step, pull the products of the
         // trial point into [0.1, 10] x sigma mu, keep the correction while it lengthens
         // the step.
-        for _ in 0..correctors() {
+        let zero = Residuals { primal: &zero_m, short: &zero_s, dual: &zero_n };
+        for _ in 0..CORRECTORS {
             let (aim_p, aim_d) = ((1.5 * alpha_p + 0.1).min(1.0), (1.5 * alpha_d + 0.1).min(1.0));
             for (i, c) in c.iter_mut().enumerate() {
                 let v = (sp[i] + aim_p * step.p[i]) * (dp[i] + aim_d * step.d[i]);
@@ -183,7 +197,7 @@ pub fn solve(
                     0.0
                 };
             }
-            kkt.newton(&p, &zero_m, &zero_n, &c, &sp, &dp, &mut rhs, &mut trial);
+            kkt.newton(&p, &zero, &c, (&sp, &dp), &sc, &mut rhs, &mut trial);
             trial.add(&step);
             let new_p = max_step(&sp, &trial.p).min(1.0);
             let new_d = max_step(&dp, &trial.d).min(1.0);
@@ -205,7 +219,28 @@ pub fn solve(
     Err(Failure::IterationLimit)
 }
 
-/// A Newton direction: columns, rows, and the primal slacks and duals of the pairs.
+/// Reciprocals of the pairs' slacks and duals at the current point, computed once per
+/// iteration for the several Newton solves that use them.
+struct Scaling {
+    inv_s: Vec<f64>,
+    inv_d: Vec<f64>,
+}
+
+impl Scaling {
+    fn set(&mut self, sp: &[f64], dp: &[f64]) {
+        self.inv_s.iter_mut().zip(sp).for_each(|(i, s)| *i = 1.0 / s);
+        self.inv_d.iter_mut().zip(dp).for_each(|(i, d)| *i = 1.0 / d);
+    }
+}
+
+/// Residuals of the current point: kept rows, short rows, columns.
+struct Residuals<'a> {
+    primal: &'a [f64],
+    short: &'a [f64],
+    dual: &'a [f64],
+}
+
+/// A Newton direction: columns, kept rows, and the primal slacks and duals of the pairs.
 struct Step {
     x: Vec<f64>,
     l: Vec<f64>,
@@ -225,12 +260,33 @@ impl Step {
     }
 }
 
-/// The problem with single-entry `-x_j <= -bound` rows turned into bounds.
+/// An inequality row with one or two entries, `a x <= b`, eliminated from the KKT system
+/// (its dual is recovered after each solve).
+struct ShortRow {
+    cols: [usize; 2],
+    coef: [f64; 2],
+    b: f64,
+}
+
+impl ShortRow {
+    fn dot(&self, x: &[f64]) -> f64 {
+        self.coef[0] * x[self.cols[0]] + self.coef[1] * x[self.cols[1]]
+    }
+
+    fn add_to(&self, y: &mut [f64], scale: f64) {
+        y[self.cols[0]] += self.coef[0] * scale;
+        y[self.cols[1]] += self.coef[1] * scale;
+    }
+}
+
+/// The problem with single-entry `-x_j <= -bound` rows turned into bounds and other
+/// inequality rows of at most two entries set aside for elimination.
 struct Reduced {
     a: CscMatrix<f64>,
     at: CscMatrix<f64>,
     b: Vec<f64>,
     equalities: usize,
+    short: Vec<ShortRow>,
     /// Bounded columns and their lower bounds.
     bounded: Vec<usize>,
     bound: Vec<f64>,
@@ -242,11 +298,18 @@ impl Reduced {
         let (m, n) = (a.m, a.n);
         let mut lower = vec![f64::NEG_INFINITY; n];
         let mut keep = vec![true; m];
+        let mut short = Vec::new();
         for r in equalities..m {
             let (s, e) = (at.colptr[r], at.colptr[r + 1]);
             if e - s == 1 && at.nzval[s] < 0.0 {
                 let j = at.rowval[s];
                 lower[j] = lower[j].max(b[r] / at.nzval[s]);
+                keep[r] = false;
+            } else if e - s <= 2 && e > s {
+                // A single entry repeats its column with a zero coefficient.
+                let (k0, k1) = (s, e - 1);
+                let coef1 = if k1 > k0 { at.nzval[k1] } else { 0.0 };
+                short.push(ShortRow { cols: [at.rowval[k0], at.rowval[k1]], coef: [at.nzval[k0], coef1], b: b[r] });
                 keep[r] = false;
             }
         }
@@ -274,7 +337,7 @@ impl Reduced {
         let reduced = CscMatrix::new(kept_b.len(), n, colptr, rowval, nzval);
         let bounded: Vec<usize> = (0..n).filter(|&j| lower[j].is_finite()).collect();
         let bound = bounded.iter().map(|&j| lower[j]).collect();
-        Reduced { at: transpose(&reduced), a: reduced, b: kept_b, equalities, bounded, bound }
+        Reduced { at: transpose(&reduced), a: reduced, b: kept_b, equalities, short, bounded, bound }
     }
 }
 
@@ -282,37 +345,78 @@ impl Reduced {
 struct Kkt {
     n: usize,
     factors: QDLDLFactorisation<f64>,
-    /// Indices (into the matrix's values) of the diagonal, primal block then dual block.
-    diagonal: Vec<usize>,
-    values: Vec<f64>,
+    /// Indices (into the matrix's values) of the primal block's entries: diagonal, then
+    /// the off-diagonal entry of each two-column short row.
+    primal_entries: Vec<usize>,
+    /// Indices of the dual block's diagonal.
+    dual_diagonal: Vec<usize>,
+    /// Position in `primal_values` of each short row's off-diagonal entry.
+    short_at: Vec<usize>,
+    primal_values: Vec<f64>,
+    dual_values: Vec<f64>,
+    /// l/s of each short row at the current point.
+    short_inv_w: Vec<f64>,
 }
 
 impl Kkt {
-    /// Assembles the upper triangle: the primal block's diagonal, A' above the dual block,
-    /// the dual block's diagonal.
-    fn new(a: &CscMatrix<f64>, at: &CscMatrix<f64>) -> Result<Self, Failure> {
+    /// Assembles the upper triangle: the primal block (diagonal and the short rows'
+    /// couplings), A' above the dual block, the dual block's diagonal.
+    fn new(p: &Reduced) -> Result<Self, Failure> {
+        let (a, at) = (&p.a, &p.at);
         let (m, n) = (a.m, a.n);
+        // Off-diagonal couplings (row < column) of the primal block, deduplicated.
+        let mut pairs: Vec<(usize, usize)> = p
+            .short
+            .iter()
+            .filter(|r| r.cols[0] != r.cols[1])
+            .map(|r| (r.cols[0].max(r.cols[1]), r.cols[0].min(r.cols[1])))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
         let mut colptr = Vec::with_capacity(n + m + 1);
-        let mut rowval = Vec::with_capacity(n + a.nnz() + m);
-        let mut nzval = Vec::with_capacity(n + a.nnz() + m);
-        let mut diagonal = Vec::with_capacity(n + m);
+        let mut rowval = Vec::new();
+        let mut nzval = Vec::new();
+        let mut diagonal_at = vec![0; n];
+        let mut pair_at = vec![0; pairs.len()];
+        let mut next_pair = 0;
         for j in 0..n {
             colptr.push(rowval.len());
-            diagonal.push(rowval.len());
+            while next_pair < pairs.len() && pairs[next_pair].0 == j {
+                pair_at[next_pair] = rowval.len();
+                rowval.push(pairs[next_pair].1);
+                nzval.push(0.0);
+                next_pair += 1;
+            }
+            diagonal_at[j] = rowval.len();
             rowval.push(j);
             nzval.push(STATIC_REG);
         }
+        let mut dual_diagonal = Vec::with_capacity(m);
         for r in 0..m {
             colptr.push(rowval.len());
             for k in at.colptr[r]..at.colptr[r + 1] {
                 rowval.push(at.rowval[k]);
                 nzval.push(at.nzval[k]);
             }
-            diagonal.push(rowval.len());
+            dual_diagonal.push(rowval.len());
             rowval.push(n + r);
             nzval.push(-STATIC_REG);
         }
         colptr.push(rowval.len());
+        let short_at = p
+            .short
+            .iter()
+            .map(|r| {
+                if r.cols[0] == r.cols[1] {
+                    usize::MAX
+                } else {
+                    let key = (r.cols[0].max(r.cols[1]), r.cols[0].min(r.cols[1]));
+                    n + pairs.binary_search(&key).expect("pair listed")
+                }
+            })
+            .collect();
+        let mut primal_entries = diagonal_at;
+        primal_entries.extend(pair_at);
         let matrix = CscMatrix::new(n + m, n + m, colptr, rowval, nzval);
         let signs: Vec<i8> = (0..n + m).map(|i| if i < n { 1 } else { -1 }).collect();
         let settings = QDLDLSettingsBuilder::default()
@@ -324,16 +428,48 @@ impl Kkt {
             .map_err(|e| Failure::Numerical(format!("{e:?}")))?;
         let factors = QDLDLFactorisation::new(&matrix, Some(settings))
             .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
-        Ok(Kkt { n, factors, diagonal, values: vec![0.0; n + m] })
+        let primal_values = vec![0.0; primal_entries.len()];
+        Ok(Kkt {
+            n,
+            factors,
+            primal_entries,
+            dual_diagonal,
+            short_at,
+            primal_values,
+            dual_values: vec![0.0; m],
+            short_inv_w: vec![0.0; p.short.len()],
+        })
     }
 
-    /// Sets the primal block's diagonal to `diag_x` and the dual block's to -(w + reg),
-    /// and factorises.
-    fn factor(&mut self, diag_x: &[f64], w: &[f64]) -> Result<(), Failure> {
-        let n = self.n;
-        self.values[..n].copy_from_slice(diag_x);
-        self.values[n..].iter_mut().zip(w).for_each(|(v, w)| *v = -(w + STATIC_REG));
-        self.factors.update_values(&self.diagonal, &self.values);
+    /// Fills in the scalings of the current point (pairs' slacks `sp` and duals `dp`) and
+    /// factorises.
+    fn factor(&mut self, p: &Reduced, sp: &[f64], dp: &[f64]) -> Result<(), Failure> {
+        let (n, eqs) = (self.n, p.equalities);
+        let le = self.dual_values.len() - eqs;
+        let first_bound = le + p.short.len();
+        let values = &mut self.primal_values;
+        values.iter_mut().for_each(|v| *v = 0.0);
+        values[..n].iter_mut().for_each(|v| *v = STATIC_REG);
+        for (k, &j) in p.bounded.iter().enumerate() {
+            values[j] += dp[first_bound + k] / sp[first_bound + k];
+        }
+        for (k, row) in p.short.iter().enumerate() {
+            // Eliminating the row adds a' (l/s) a to the primal block.
+            let inv_w = dp[le + k] / sp[le + k];
+            self.short_inv_w[k] = inv_w;
+            let [j0, j1] = row.cols;
+            values[j0] += row.coef[0] * row.coef[0] * inv_w;
+            values[j1] += row.coef[1] * row.coef[1] * inv_w;
+            if self.short_at[k] != usize::MAX {
+                values[self.short_at[k]] += row.coef[0] * row.coef[1] * inv_w;
+            }
+        }
+        self.dual_values[..eqs].iter_mut().for_each(|v| *v = -STATIC_REG);
+        for (v, (s, l)) in self.dual_values[eqs..].iter_mut().zip(sp[..le].iter().zip(&dp[..le])) {
+            *v = -(s / l + STATIC_REG);
+        }
+        self.factors.update_values(&self.primal_entries, &self.primal_values);
+        self.factors.update_values(&self.dual_diagonal, &self.dual_values);
         self.factors.refactor().map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
         if self.factors.Dinv.iter().any(|d| !d.is_finite()) {
             return Err(Failure::Numerical("zero pivot".into()));
@@ -341,49 +477,69 @@ impl Kkt {
         Ok(())
     }
 
-    fn solve(&mut self, rhs: &mut [f64]) {
+    /// Solves the full system given the right sides of the kept system (`rhs`) and of the
+    /// short rows (`short_rhs`), with the short rows eliminated: `rhs` gets the solution
+    /// and `short_l` the short rows' duals.
+    fn solve_reduced(&mut self, p: &Reduced, rhs: &mut [f64], short_rhs: &[f64], short_l: &mut [f64]) {
+        let inv_w = &self.short_inv_w;
+        // Row k: a dx - w dl = r  =>  dl = (a dx - r) / w, and the primal block's right
+        // side gains a' r / w.
+        for ((row, r), iw) in p.short.iter().zip(short_rhs).zip(inv_w) {
+            row.add_to(rhs, r * iw);
+        }
         self.factors.solve(rhs);
+        for (((l, row), r), iw) in short_l.iter_mut().zip(&p.short).zip(short_rhs).zip(inv_w) {
+            *l = (row.dot(rhs) - r) * iw;
+        }
     }
 
     /// One Newton direction: A dx + ds = -r_primal, A'dl - dz = -r_dual, and
     /// d dp + p dd = c on every pair (s, l) of an inequality row and (x - bound, z) of a
     /// bounded column.
     #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)]
     fn newton(
         &mut self,
-        problem: &Reduced,
-        r_primal: &[f64],
-        r_dual: &[f64],
+        p: &Reduced,
+        res: &Residuals,
         c: &[f64],
-        sp: &[f64],
-        dp: &[f64],
+        (sp, dp): (&[f64], &[f64]),
+        sc: &Scaling,
         rhs: &mut [f64],
         step: &mut Step,
     ) {
-        let (n, eqs) = (self.n, problem.equalities);
-        let le = r_primal.len() - eqs;
-        rhs[..n].iter_mut().zip(r_dual).for_each(|(r, v)| *r = -v);
+        let (n, eqs) = (self.n, p.equalities);
+        let le = res.primal.len() - eqs;
+        let (first_short, first_bound) = (le, le + p.short.len());
+        rhs[..n].iter_mut().zip(res.dual).for_each(|(r, v)| *r = -v);
         // dz = (c - z dx) / g: the primal block gains z/g dx and the right side c/g.
-        for (k, &j) in problem.bounded.iter().enumerate() {
-            rhs[j] += c[le + k] / sp[le + k];
+        for (k, &j) in p.bounded.iter().enumerate() {
+            rhs[j] += c[first_bound + k] * sc.inv_s[first_bound + k];
         }
         // ds = (c - s dl) / l: A dx - (s/l) dl = -r_primal - c/l.
         let (rhs_eq, rhs_le) = rhs[n..].split_at_mut(eqs);
-        rhs_eq.iter_mut().zip(&r_primal[..eqs]).for_each(|(r, v)| *r = -v);
-        for (i, r) in rhs_le.iter_mut().enumerate() {
-            *r = -r_primal[eqs + i] - c[i] / dp[i];
+        rhs_eq.iter_mut().zip(&res.primal[..eqs]).for_each(|(r, v)| *r = -v);
+        for (((r, rp), c), id) in rhs_le.iter_mut().zip(&res.primal[eqs..]).zip(c).zip(&sc.inv_d) {
+            *r = -rp - c * id;
         }
-        self.solve(rhs);
+        let short_rhs = &mut step.p[first_short..first_bound];
+        for (((r, rs), c), id) in
+            short_rhs.iter_mut().zip(res.short).zip(&c[first_short..]).zip(&sc.inv_d[first_short..])
+        {
+            *r = -rs - c * id;
+        }
+        let (d_le, d_rest) = step.d.split_at_mut(first_short);
+        self.solve_reduced(p, rhs, &step.p[first_short..first_bound], &mut d_rest[..first_bound - first_short]);
         step.x.copy_from_slice(&rhs[..n]);
         step.l.copy_from_slice(&rhs[n..]);
-        for i in 0..le {
-            step.d[i] = step.l[eqs + i];
-            step.p[i] = (c[i] - sp[i] * step.d[i]) / dp[i];
+        d_le.copy_from_slice(&step.l[eqs..]);
+        for i in 0..first_bound {
+            step.p[i] = (c[i] - sp[i] * step.d[i]) * sc.inv_d[i];
         }
-        for (k, &j) in problem.bounded.iter().enumerate() {
-            let i = le + k;
+        for (k, &j) in p.bounded.iter().enumerate() {
+            let i = first_bound + k;
             step.p[i] = step.x[j];
-            step.d[i] = (c[i] - dp[i] * step.x[j]) / sp[i];
+            step.d[i] = (c[i] - dp[i] * step.x[j]) * sc.inv_s[i];
         }
     }
 }

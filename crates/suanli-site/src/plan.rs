@@ -17,8 +17,12 @@ pub enum SolverChoice {
     /// The banded interior-point method of this crate ([`crate::ipm`]), linear in hours
     /// per iteration (experimental: it does not yet converge as reliably as Clarabel).
     Banded,
-    /// Clarabel's general sparse interior-point method.
+    /// This crate's interior-point method on the augmented system ([`crate::augmented`]),
+    /// falling back to Clarabel when it does not converge (Clarabel also certifies
+    /// infeasibility).
     #[default]
+    Augmented,
+    /// Clarabel's general sparse interior-point method.
     Clarabel,
     /// HiGHS dual simplex, for vertex solutions; needs the `highs` cargo feature (cmake and
     /// a C++ compiler at build time).
@@ -28,7 +32,7 @@ pub enum SolverChoice {
 /// Solver settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
-    /// Solver. By default Clarabel.
+    /// Solver. By default the augmented-system interior point with Clarabel as fallback.
     pub solver: SolverChoice,
     /// Relative and absolute duality-gap and feasibility tolerance of the interior-point
     /// method, in LP units. By default 1e-10, which gives objectives within ~1e-9 of a
@@ -146,6 +150,8 @@ pub struct SolverReport {
     /// Whether Clarabel solved a second time with iterative refinement of the Newton
     /// steps, after a first attempt without it ended in no optimum.
     pub retried_with_refinement: bool,
+    /// Why the default solver handed over to Clarabel, if it did.
+    pub fallback: Option<String>,
     /// Time to build the LP, s.
     pub build_time_s: f64,
     /// Solver time, s.
@@ -228,6 +234,7 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
     crate::check::feasibility(site)?;
     let (raw, mut report) = match settings.solver {
         SolverChoice::Banded => solve_banded(site, settings)?,
+        SolverChoice::Augmented => solve_augmented(site, settings)?,
         SolverChoice::Clarabel => solve_clarabel(site, settings)?,
         SolverChoice::Highs => solve_highs(site, settings)?,
     };
@@ -304,8 +311,48 @@ fn solve_banded(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverRep
         constraints: s.lp.rows,
         max_balance_violation_mw: 0.0,
         retried_with_refinement: false,
+        fallback: None,
     };
     Ok((raw, report))
+}
+
+/// Solves with [`crate::augmented`]; if it does not converge, with Clarabel, saying why.
+fn solve_augmented(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
+    let t0 = Instant::now();
+    let lp = build(site);
+    let build_time_s = t0.elapsed().as_secs_f64();
+    let equalities = match lp.cones.first() {
+        Some(clarabel::solver::SupportedConeT::ZeroConeT(k)) => *k,
+        _ => 0,
+    };
+    let t1 = Instant::now();
+    let solved = crate::augmented::solve(&lp.q, &lp.a, &lp.b, equalities, settings.tolerance, settings.max_iterations);
+    let solve_time_s = t1.elapsed().as_secs_f64();
+    match solved {
+        Ok(sol) => {
+            let raw = raw_from_layout(&lp.layout, lp.scale.power, &sol.x);
+            let report = SolverReport {
+                name: "suanli augmented interior point",
+                status: "Solved".into(),
+                iterations: sol.iterations,
+                retried_with_refinement: false,
+                fallback: None,
+                build_time_s,
+                solve_time_s,
+                primal_objective: sol.primal_objective / lp.scale.money,
+                dual_objective: sol.dual_objective / lp.scale.money,
+                variables: lp.layout.columns,
+                constraints: lp.b.len(),
+                max_balance_violation_mw: 0.0,
+            };
+            Ok((raw, report))
+        }
+        Err(failure) => {
+            let (raw, mut report) = solve_clarabel(site, settings)?;
+            report.fallback = Some(format!("the augmented interior point stopped: {failure} after {solve_time_s:.2} s"));
+            Ok((raw, report))
+        }
+    }
 }
 
 fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
@@ -316,13 +363,6 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
     // 3.8 s with it, 2.4 s without, same objective to 1e-10) and these LPs rarely need
     // it: solve without, and again with it only if that does not end in an optimum.
     // Termination checks the residuals either way, so a solution is as exact.
-    if std::env::var_os("XA").is_some() {
-        let eqs = match lp.cones.first() { Some(clarabel::solver::SupportedConeT::ZeroConeT(k)) => *k, _ => 0 };
-        let t1 = Instant::now();
-        let r = crate::augmented::solve(&lp.q, &lp.a, &lp.b, eqs, settings.tolerance, settings.max_iterations);
-        eprintln!("augmented: {:?} in {:.3} s", r.as_ref().map(|s| (s.iterations, s.primal_objective / lp.scale.money, s.dual_objective / lp.scale.money)).map_err(|e| e.clone()), t1.elapsed().as_secs_f64());
-        if std::env::var("XA").unwrap() == "only" { std::process::exit(0); }
-    }
     let mut solver = clarabel_solver(&lp, settings, false)?;
     let t1 = Instant::now();
     solver.solve();
@@ -365,6 +405,7 @@ fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverR
         status: format!("{:?}", sol.status),
         iterations,
         retried_with_refinement,
+        fallback: None,
         build_time_s,
         solve_time_s,
         primal_objective: sol.obj_val / lp.scale.money,
@@ -494,6 +535,7 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
         constraints: lp.b.len(),
         max_balance_violation_mw: 0.0,
         retried_with_refinement: false,
+        fallback: None,
     };
     Ok((raw, report))
 }
