@@ -307,5 +307,8 @@ fn render(p: &SitePlan, profiles: &str) -> String {
         "solver: {} {} in {} iterations{}, {:.2} s (+{:.2} s to build); {} variables, {} constraints; dual bound {:.2}; max balance error {:.1e} MW\n",
         r.name, r.status, r.iterations, if r.retried_with_refinement { " (two attempts, the second with iterative refinement)" } else { "" }, r.solve_time_s, r.build_time_s, r.variables, r.constraints, r.dual_objective, r.max_balance_violation_mw
     ));
+    if let Some(why) = &r.fallback {
+        s.push_str(&format!("(Clarabel solved it because {why})\n"));
+    }
     s
 }

@@ -141,7 +141,8 @@ pub fn solve(
             r_dual[j] -= dp[first_bound + k];
         }
         let primal_objective = dot(q, &x);
-        let dual_objective = -dot(b, &l) - p.short.iter().zip(&dp[first_short..]).map(|(r, l)| r.b * l).sum::<f64>()
+        let dual_objective = -dot(b, &l)
+            - p.short.iter().zip(&dp[first_short..]).map(|(r, l)| r.b * l).sum::<f64>()
             + p.bound.iter().zip(&dp[first_bound..]).map(|(lb, z)| lb * z).sum::<f64>();
         let mu = dot(&sp, &dp) / pairs.max(1) as f64;
         let gap = (primal_objective - dual_objective).abs()
@@ -254,7 +255,12 @@ impl Step {
     }
 
     fn add(&mut self, other: &Step) {
-        for (a, b) in [(&mut self.x, &other.x), (&mut self.l, &other.l), (&mut self.p, &other.p), (&mut self.d, &other.d)] {
+        for (a, b) in [
+            (&mut self.x, &other.x),
+            (&mut self.l, &other.l),
+            (&mut self.p, &other.p),
+            (&mut self.d, &other.d),
+        ] {
             a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
         }
     }
@@ -309,7 +315,11 @@ impl Reduced {
                 // A single entry repeats its column with a zero coefficient.
                 let (k0, k1) = (s, e - 1);
                 let coef1 = if k1 > k0 { at.nzval[k1] } else { 0.0 };
-                short.push(ShortRow { cols: [at.rowval[k0], at.rowval[k1]], coef: [at.nzval[k0], coef1], b: b[r] });
+                short.push(ShortRow {
+                    cols: [at.rowval[k0], at.rowval[k1]],
+                    coef: [at.nzval[k0], coef1],
+                    b: b[r],
+                });
                 keep[r] = false;
             }
         }
@@ -379,7 +389,7 @@ impl Kkt {
         let mut diagonal_at = vec![0; n];
         let mut pair_at = vec![0; pairs.len()];
         let mut next_pair = 0;
-        for j in 0..n {
+        for (j, diagonal) in diagonal_at.iter_mut().enumerate() {
             colptr.push(rowval.len());
             while next_pair < pairs.len() && pairs[next_pair].0 == j {
                 pair_at[next_pair] = rowval.len();
@@ -387,7 +397,7 @@ impl Kkt {
                 nzval.push(0.0);
                 next_pair += 1;
             }
-            diagonal_at[j] = rowval.len();
+            *diagonal = rowval.len();
             rowval.push(j);
             nzval.push(STATIC_REG);
         }
@@ -529,7 +539,12 @@ impl Kkt {
             *r = -rs - c * id;
         }
         let (d_le, d_rest) = step.d.split_at_mut(first_short);
-        self.solve_reduced(p, rhs, &step.p[first_short..first_bound], &mut d_rest[..first_bound - first_short]);
+        self.solve_reduced(
+            p,
+            rhs,
+            &step.p[first_short..first_bound],
+            &mut d_rest[..first_bound - first_short],
+        );
         step.x.copy_from_slice(&rhs[..n]);
         step.l.copy_from_slice(&rhs[n..]);
         d_le.copy_from_slice(&step.l[eqs..]);
@@ -597,4 +612,59 @@ fn transpose(a: &CscMatrix<f64>) -> CscMatrix<f64> {
         }
     }
     CscMatrix::new(n, m, count, rowval, nzval)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows as (entries, rhs), the first `equalities` of them equalities.
+    fn lp(n: usize, rows: &[(&[(usize, f64)], f64)]) -> (CscMatrix<f64>, Vec<f64>) {
+        let mut cols: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+        for (r, (entries, _)) in rows.iter().enumerate() {
+            for &(j, v) in entries.iter() {
+                cols[j].push((r, v));
+            }
+        }
+        let mut colptr = vec![0];
+        let (mut rowval, mut nzval) = (Vec::new(), Vec::new());
+        for c in cols {
+            for (r, v) in c {
+                rowval.push(r);
+                nzval.push(v);
+            }
+            colptr.push(rowval.len());
+        }
+        (CscMatrix::new(rows.len(), n, colptr, rowval, nzval), rows.iter().map(|r| r.1).collect())
+    }
+
+    #[test]
+    fn solves_a_small_lp_with_bounds_short_rows_and_an_equality() {
+        // min x0 + 2 x1 + 3 x2  s.t.  x0 + x1 + x2 = 4,  x0 <= 1,  x1 - x2 >= 1,  x >= 0:
+        // x0 = 1, then x1 = 3 (x2 = 0 costs least): 7.
+        let (a, b) = lp(
+            3,
+            &[
+                (&[(0, 1.0), (1, 1.0), (2, 1.0)], 4.0),
+                (&[(0, 1.0)], 1.0),
+                (&[(1, -1.0), (2, 1.0)], -1.0),
+                (&[(0, -1.0)], 0.0),
+                (&[(1, -1.0)], 0.0),
+                (&[(2, -1.0)], 0.0),
+            ],
+        );
+        let s = solve(&[1.0, 2.0, 3.0], &a, &b, 1, 1e-10, 100).unwrap();
+        assert!((s.primal_objective - 7.0).abs() < 1e-8, "{}", s.primal_objective);
+        assert!((s.dual_objective - 7.0).abs() < 1e-8, "{}", s.dual_objective);
+        for (x, want) in s.x.iter().zip([1.0, 3.0, 0.0]) {
+            assert!((x - want).abs() < 1e-6, "{:?}", s.x);
+        }
+    }
+
+    #[test]
+    fn an_infeasible_lp_is_reported_not_solved() {
+        // x >= 1 and x <= 0.
+        let (a, b) = lp(1, &[(&[(0, -1.0)], -1.0), (&[(0, 1.0)], 0.0)]);
+        assert!(solve(&[1.0], &a, &b, 0, 1e-10, 200).is_err());
+    }
 }

@@ -230,8 +230,13 @@ pub fn build(site: &SiteInput) -> Lp {
             eq.push(&[(e + t, 1.0), (e + prev, -1.0), (c + t, -eta), (d + t, 1.0)], 0.0);
         }
         if let (Some(x), Some(k), Some(tr)) = (l.training_t, l.training, training) {
-            le.push(&[(x + t, 1.0), (k, -1.0)], 0.0);
-            le.push(&[(x + t, -1.0), (k, tr.min_load_share)], 0.0);
+            if tr.min_load_share >= 1.0 {
+                // Flat training: an equality, not an inequality pair with no interior.
+                eq.push(&[(x + t, 1.0), (k, -1.0)], 0.0);
+            } else {
+                le.push(&[(x + t, 1.0), (k, -1.0)], 0.0);
+                le.push(&[(x + t, -1.0), (k, tr.min_load_share)], 0.0);
+            }
         }
         if let Some(u) = l.unserved_t {
             le.push(&[(u + t, -1.0)], 0.0);

@@ -326,7 +326,8 @@ fn solve_augmented(site: &SiteInput, settings: &Settings) -> Result<(Raw, Solver
         _ => 0,
     };
     let t1 = Instant::now();
-    let solved = crate::augmented::solve(&lp.q, &lp.a, &lp.b, equalities, settings.tolerance, settings.max_iterations);
+    let solved =
+        crate::augmented::solve(&lp.q, &lp.a, &lp.b, equalities, settings.tolerance, settings.max_iterations);
     let solve_time_s = t1.elapsed().as_secs_f64();
     match solved {
         Ok(sol) => {
@@ -349,7 +350,8 @@ fn solve_augmented(site: &SiteInput, settings: &Settings) -> Result<(Raw, Solver
         }
         Err(failure) => {
             let (raw, mut report) = solve_clarabel(site, settings)?;
-            report.fallback = Some(format!("the augmented interior point stopped: {failure} after {solve_time_s:.2} s"));
+            report.fallback =
+                Some(format!("the augmented interior point stopped: {failure} after {solve_time_s:.2} s"));
             Ok((raw, report))
         }
     }

@@ -2,7 +2,7 @@
 //! optimum; doubling the load with costs fixed at most doubles the cost; the energy
 //! balance holds every hour of the returned dispatch.
 
-use suanli_site::input::{Battery, Gas, Renewable, SiteInput};
+use suanli_site::input::{Battery, Gas, Grid, Reliability, Renewable, SiteInput, Training};
 use suanli_site::plan::{plan, Settings, SolverChoice};
 
 /// A small deterministic pseudo-random site (48 hours) for a seed.
@@ -82,5 +82,59 @@ fn the_banded_solver_agrees_with_clarabel() {
         let banded = plan(&s, &Settings { solver: SolverChoice::Banded, ..Settings::default() }).unwrap();
         let rel = (banded.objective_per_year / clarabel.objective_per_year - 1.0).abs();
         assert!(rel < 1e-7, "seed {seed}: {} vs {}", banded.objective_per_year, clarabel.objective_per_year);
+    }
+}
+
+/// The random sites with each optional part switched on in turn: a grid with hourly
+/// prices and a connection limit, training with a quota (free, partly flexible and flat),
+/// and a share of firm load allowed to go unserved.
+fn variants(seed: u64) -> Vec<SiteInput> {
+    let base = site(seed);
+    let hours = base.firm_load_mw.len();
+    let training = |min_load_share: f64| Training {
+        it_capacity_cost_per_mw_year: 300.0,
+        energy_quota_mwh: 40.0 * hours as f64,
+        value_per_mwh: 0.0,
+        min_load_share,
+        max_mw: f64::INFINITY,
+        kw_per_h100: 1.43,
+    };
+    let mut out = vec![base.clone()];
+    let mut grid = base.clone();
+    grid.grid = Some(Grid {
+        price_per_mwh: (0..hours).map(|h| 2.0 + (h % 24) as f64 / 3.0).collect(),
+        connection_mw: 30.0,
+        co2_t_per_mwh: 0.5,
+    });
+    out.push(grid);
+    for share in [0.0, 0.3, 1.0] {
+        let mut t = base.clone();
+        t.training = Some(training(share));
+        out.push(t);
+    }
+    let mut unserved = base;
+    unserved.reliability =
+        Some(Reliability { max_unserved_share: 0.01, value_of_lost_load_per_mwh: f64::INFINITY });
+    out.push(unserved);
+    out
+}
+
+#[test]
+fn the_default_solver_agrees_with_clarabel_without_falling_back() {
+    for seed in 0..6 {
+        for (v, s) in variants(seed).iter().enumerate() {
+            let clarabel =
+                plan(s, &Settings { solver: SolverChoice::Clarabel, ..Settings::default() }).unwrap();
+            let ours = plan(s, &Settings::default()).unwrap();
+            assert_eq!(ours.solver.fallback, None, "seed {seed} variant {v}");
+            assert_eq!(ours.solver.name, "suanli augmented interior point");
+            let rel = (ours.objective_per_year / clarabel.objective_per_year - 1.0).abs();
+            assert!(
+                rel < 1e-7,
+                "seed {seed} variant {v}: {} vs {}",
+                ours.objective_per_year,
+                clarabel.objective_per_year
+            );
+        }
     }
 }
