@@ -30,9 +30,9 @@ use clarabel::qdldl::{QDLDLFactorisation, QDLDLSettingsBuilder};
 /// (Clarabel's default constant).
 const STATIC_REG: f64 = 1e-8;
 /// Fraction of the step to the boundary taken.
-const STEP_FRACTION: f64 = 0.99;
+fn step_fraction() -> f64 { std::env::var("XSF").ok().and_then(|v| v.parse().ok()).unwrap_or(0.99) }
 /// Most centrality correctors per iteration.
-const CORRECTORS: usize = 1;
+fn correctors() -> usize { std::env::var("XG").ok().and_then(|v| v.parse().ok()).unwrap_or(1) }
 
 /// Why the method stopped without an optimum.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -84,7 +84,8 @@ pub fn solve(
     // one factorisation with unit scalings, shifted into the interior.
     let mut sp = vec![1.0; pairs];
     let mut dp = vec![1.0; pairs];
-    kkt.factor(&p, &sp, &dp)?;
+    let mut sc = Scaling { inv_s: vec![1.0; pairs], inv_d: vec![1.0; pairs] };
+    kkt.factor(&p, (&sp, &dp), &sc)?;
     let mut rhs = vec![0.0; n + m];
     bounded.iter().zip(&p.bound).for_each(|(&j, &lb)| rhs[j] = lb);
     rhs[n..].copy_from_slice(b);
@@ -124,7 +125,6 @@ pub fn solve(
     let mut step = Step::new(n, m, pairs);
     let mut trial = Step::new(n, m, pairs);
     let mut c = vec![0.0; pairs];
-    let mut sc = Scaling { inv_s: vec![0.0; pairs], inv_d: vec![0.0; pairs] };
     let (zero_m, zero_s, zero_n) = (vec![0.0; m], vec![0.0; short], vec![0.0; n]);
     for iteration in 0..max_iterations {
         // Residuals: r_primal = A x + s - b, r_dual = q + A'l - z.
@@ -155,15 +155,15 @@ pub fn solve(
         if gap < tolerance && primal_res < tolerance && dual_res < tolerance {
             return Ok(Solution { x, primal_objective, dual_objective, iterations: iteration });
         }
-        kkt.factor(&p, &sp, &dp)?;
-        sc.set(&sp, &dp);
+        sc.set(&sp, &dp, first_short, first_bound);
+        kkt.factor(&p, (&sp, &dp), &sc)?;
         let res = Residuals { primal: &r_primal, short: &r_short, dual: &r_dual };
 
         // Predictor: complementarity target 0.
         c.iter_mut().zip(sp.iter().zip(&dp)).for_each(|(c, (s, d))| *c = -s * d);
         kkt.newton(&p, &res, &c, (&sp, &dp), &sc, &mut rhs, &mut trial);
-        let alpha_p = max_step(&sp, &trial.p).min(1.0);
-        let alpha_d = max_step(&dp, &trial.d).min(1.0);
+        let alpha_p = max_step(&sp, &trial.p);
+        let alpha_d = max_step(&dp, &trial.d);
         let mu_aff = sp
             .iter()
             .zip(&trial.p)
@@ -179,14 +179,14 @@ pub fn solve(
             *c = -sp[i] * dp[i] + target - trial.p[i] * trial.d[i];
         }
         kkt.newton(&p, &res, &c, (&sp, &dp), &sc, &mut rhs, &mut step);
-        let mut alpha_p = max_step(&sp, &step.p).min(1.0);
-        let mut alpha_d = max_step(&dp, &step.d).min(1.0);
+        let mut alpha_p = max_step(&sp, &step.p);
+        let mut alpha_d = max_step(&dp, &step.d);
 
         // Gondzio's centrality correctors: aim at a longer step, pull the products of the
         // trial point into [0.1, 10] x sigma mu, keep the correction while it lengthens
         // the step.
         let zero = Residuals { primal: &zero_m, short: &zero_s, dual: &zero_n };
-        for _ in 0..CORRECTORS {
+        for _ in 0..correctors() {
             let (aim_p, aim_d) = ((1.5 * alpha_p + 0.1).min(1.0), (1.5 * alpha_d + 0.1).min(1.0));
             for (i, c) in c.iter_mut().enumerate() {
                 let v = (sp[i] + aim_p * step.p[i]) * (dp[i] + aim_d * step.d[i]);
@@ -200,15 +200,15 @@ pub fn solve(
             }
             kkt.newton(&p, &zero, &c, (&sp, &dp), &sc, &mut rhs, &mut trial);
             trial.add(&step);
-            let new_p = max_step(&sp, &trial.p).min(1.0);
-            let new_d = max_step(&dp, &trial.d).min(1.0);
+            let new_p = max_step(&sp, &trial.p);
+            let new_d = max_step(&dp, &trial.d);
             if new_p.min(new_d) < 1.01 * alpha_p.min(alpha_d) + 0.01 {
                 break;
             }
             std::mem::swap(&mut step, &mut trial);
             (alpha_p, alpha_d) = (new_p, new_d);
         }
-        let (alpha_p, alpha_d) = (STEP_FRACTION * alpha_p, STEP_FRACTION * alpha_d);
+        let (alpha_p, alpha_d) = (step_fraction() * alpha_p, step_fraction() * alpha_d);
         if alpha_p < 1e-8 && alpha_d < 1e-8 {
             return Err(Failure::Stalled);
         }
@@ -228,9 +228,15 @@ struct Scaling {
 }
 
 impl Scaling {
-    fn set(&mut self, sp: &[f64], dp: &[f64]) {
-        self.inv_s.iter_mut().zip(sp).for_each(|(i, s)| *i = 1.0 / s);
-        self.inv_d.iter_mut().zip(dp).for_each(|(i, d)| *i = 1.0 / d);
+    /// 1/d on the rows' pairs (`..first_bound`), 1/s from the short rows on
+    /// (`first_short..`): what [`Kkt::factor`] and [`Kkt::newton`] use.
+    fn set(&mut self, sp: &[f64], dp: &[f64], first_short: usize, first_bound: usize) {
+        for (i, d) in self.inv_d[..first_bound].iter_mut().zip(dp) {
+            *i = 1.0 / d;
+        }
+        for (i, s) in self.inv_s[first_short..].iter_mut().zip(&sp[first_short..]) {
+            *i = 1.0 / s;
+        }
     }
 }
 
@@ -453,7 +459,7 @@ impl Kkt {
 
     /// Fills in the scalings of the current point (pairs' slacks `sp` and duals `dp`) and
     /// factorises.
-    fn factor(&mut self, p: &Reduced, sp: &[f64], dp: &[f64]) -> Result<(), Failure> {
+    fn factor(&mut self, p: &Reduced, (sp, dp): (&[f64], &[f64]), sc: &Scaling) -> Result<(), Failure> {
         let (n, eqs) = (self.n, p.equalities);
         let le = self.dual_values.len() - eqs;
         let first_bound = le + p.short.len();
@@ -461,11 +467,11 @@ impl Kkt {
         values.iter_mut().for_each(|v| *v = 0.0);
         values[..n].iter_mut().for_each(|v| *v = STATIC_REG);
         for (k, &j) in p.bounded.iter().enumerate() {
-            values[j] += dp[first_bound + k] / sp[first_bound + k];
+            values[j] += dp[first_bound + k] * sc.inv_s[first_bound + k];
         }
         for (k, row) in p.short.iter().enumerate() {
             // Eliminating the row adds a' (l/s) a to the primal block.
-            let inv_w = dp[le + k] / sp[le + k];
+            let inv_w = dp[le + k] * sc.inv_s[le + k];
             self.short_inv_w[k] = inv_w;
             let [j0, j1] = row.cols;
             values[j0] += row.coef[0] * row.coef[0] * inv_w;
@@ -475,8 +481,8 @@ impl Kkt {
             }
         }
         self.dual_values[..eqs].iter_mut().for_each(|v| *v = -STATIC_REG);
-        for (v, (s, l)) in self.dual_values[eqs..].iter_mut().zip(sp[..le].iter().zip(&dp[..le])) {
-            *v = -(s / l + STATIC_REG);
+        for (v, (s, inv_l)) in self.dual_values[eqs..].iter_mut().zip(sp[..le].iter().zip(&sc.inv_d[..le])) {
+            *v = -(s * inv_l + STATIC_REG);
         }
         self.factors.update_values(&self.primal_entries, &self.primal_values);
         self.factors.update_values(&self.dual_diagonal, &self.dual_values);
@@ -559,9 +565,16 @@ impl Kkt {
     }
 }
 
-/// Largest step in (0, inf) keeping `v + step dv >= 0`.
+/// Largest step in (0, 1] keeping `v + step dv >= 0`.
 fn max_step(v: &[f64], dv: &[f64]) -> f64 {
-    v.iter().zip(dv).filter(|(_, d)| **d < 0.0).map(|(v, d)| -v / d).fold(f64::INFINITY, f64::min)
+    // Capped at 1 and divided only where the cap binds: most entries pass the test.
+    let mut alpha = 1.0;
+    for (v, d) in v.iter().zip(dv) {
+        if v + alpha * d < 0.0 {
+            alpha = -v / d;
+        }
+    }
+    alpha
 }
 
 /// Shifts `v` so that its smallest entry is at least 1 (a positive start).
