@@ -30,9 +30,9 @@ use clarabel::qdldl::{QDLDLFactorisation, QDLDLSettingsBuilder};
 /// (Clarabel's default constant).
 const STATIC_REG: f64 = 1e-8;
 /// Fraction of the step to the boundary taken.
-fn step_fraction() -> f64 { std::env::var("XSF").ok().and_then(|v| v.parse().ok()).unwrap_or(0.99) }
+const STEP_FRACTION: f64 = 0.95;
 /// Most centrality correctors per iteration.
-fn correctors() -> usize { std::env::var("XG").ok().and_then(|v| v.parse().ok()).unwrap_or(1) }
+const CORRECTORS: usize = 1;
 
 /// Why the method stopped without an optimum.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -186,7 +186,7 @@ pub fn solve(
         // trial point into [0.1, 10] x sigma mu, keep the correction while it lengthens
         // the step.
         let zero = Residuals { primal: &zero_m, short: &zero_s, dual: &zero_n };
-        for _ in 0..correctors() {
+        for _ in 0..CORRECTORS {
             let (aim_p, aim_d) = ((1.5 * alpha_p + 0.1).min(1.0), (1.5 * alpha_d + 0.1).min(1.0));
             for (i, c) in c.iter_mut().enumerate() {
                 let v = (sp[i] + aim_p * step.p[i]) * (dp[i] + aim_d * step.d[i]);
@@ -208,7 +208,7 @@ pub fn solve(
             std::mem::swap(&mut step, &mut trial);
             (alpha_p, alpha_d) = (new_p, new_d);
         }
-        let (alpha_p, alpha_d) = (step_fraction() * alpha_p, step_fraction() * alpha_d);
+        let (alpha_p, alpha_d) = (STEP_FRACTION * alpha_p, STEP_FRACTION * alpha_d);
         if alpha_p < 1e-8 && alpha_d < 1e-8 {
             return Err(Failure::Stalled);
         }

@@ -264,19 +264,20 @@ pub fn parse_site(file: &str, text: &str, load: &mut ProfileLoader<'_>) -> Resul
     if let Some(s) = &f.solver {
         settings.tolerance = cx.opt(&s.tolerance, "tolerance", 1e-14, 1e-2, settings.tolerance)?;
         if let Some(name) = &s.name {
-            settings.solver =
-                match name.get_ref().as_str() {
-                    "augmented" => SolverChoice::Augmented,
-                    "clarabel" => SolverChoice::Clarabel,
-                    "banded" => SolverChoice::Banded,
-                    "highs" => SolverChoice::Highs,
-                    other => return Err(cx.at(
+            settings.solver = match name.get_ref().as_str() {
+                "augmented" => SolverChoice::Augmented,
+                "clarabel" => SolverChoice::Clarabel,
+                "banded" => SolverChoice::Banded,
+                "highs" => SolverChoice::Highs,
+                other => {
+                    return Err(cx.at(
                         name.span(),
                         format!(
                             "unknown solver `{other}`: expected `augmented`, `clarabel`, `banded` or `highs`"
                         ),
-                    )),
-                };
+                    ))
+                }
+            };
         }
     }
     let input = SiteInput {
