@@ -28,6 +28,6 @@ for case in dc1 dc1-firm; do
   read -r st sm < <(measure "$suanli" site plan "examples/site/$case.toml" --format json)
   sobj=$("$suanli" site plan "examples/site/$case.toml" --format json | "$venv/bin/python" -c 'import json,sys; print("%.2f" % json.load(sys.stdin)["objective_per_year"])')
   printf "%-9s %-22s %9.2f %10.0f %18s\n" "$case" "PyPSA + HiGHS" "$pt" "$((pm / 1024))" "$pobj"
-  printf "%-9s %-22s %9.2f %10.0f %18s\n" "$case" "suanli (clarabel)" "$st" "$((sm / 1024))" "$sobj"
+  printf "%-9s %-22s %9.2f %10.0f %18s\n" "$case" "suanli site plan" "$st" "$((sm / 1024))" "$sobj"
   "$venv/bin/python" -c "print('%9s speed-up %.1fx, memory %.1fx less, objective difference %.1e relative' % ('', $pt / $st, $pm / $sm, abs($sobj / $pobj - 1)))"
 done
