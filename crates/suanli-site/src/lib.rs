@@ -5,7 +5,8 @@
 //! Load: a firm part (inference) met every hour unless a reliability allowance says
 //! otherwise, and a flexible training part whose IT capacity is a decision and which may
 //! follow the wind and sun. [`plan::plan`] builds the linear program ([`lp`]), solves it
-//! with Clarabel's interior-point method in scaled units, checks the hourly energy balance
+//! in scaled units with an interior-point method on the augmented system ([`augmented`];
+//! Clarabel when that does not converge), checks the hourly energy balance
 //! of the result independently, and reports capacities, costs, shares, emissions and the
 //! cost of delivered compute.
 //!
