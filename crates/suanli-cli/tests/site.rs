@@ -154,3 +154,25 @@ fn readme_example_flexible_training_is_cheaper() {
     let h100_hours = |v: &serde_json::Value| v["training"]["h100_hours"].as_f64().unwrap();
     assert!((h100_hours(&firm) / h100_hours(&flexible) - 1.0).abs() < 1e-6, "same compute delivered");
 }
+
+#[test]
+fn the_solver_can_be_chosen_and_a_wrong_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path());
+    let plan = |solver: &str| {
+        std::fs::write(dir.path().join("s.toml"), format!("{SITE}[solver]\n{solver}\n")).unwrap();
+        suanli(dir.path(), &["site", "plan", "s.toml", "--format", "json"])
+    };
+    let mut objectives = Vec::new();
+    for (line, name) in [("", "suanli augmented interior point"), ("name = \"clarabel\"", "clarabel")] {
+        let o = plan(line);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["solver"]["name"], name);
+        assert!(v["solver"]["fallback"].is_null());
+        objectives.push(v["objective_per_year"].as_f64().unwrap());
+    }
+    assert!((objectives[0] / objectives[1] - 1.0).abs() < 1e-7, "{objectives:?}");
+    let o = plan("name = \"simplex\"");
+    assert_user_error(&o, &["s.toml:", "unknown solver `simplex`", "`augmented`, `clarabel`"]);
+}
