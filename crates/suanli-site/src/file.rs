@@ -113,7 +113,7 @@ struct ReliabilitySection {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SolverSection {
-    /// `clarabel` (default), `banded` or `highs`.
+    /// `augmented` (default), `clarabel` or `highs`.
     name: Option<Spanned<String>>,
     tolerance: Option<Num>,
 }
@@ -267,14 +267,11 @@ pub fn parse_site(file: &str, text: &str, load: &mut ProfileLoader<'_>) -> Resul
             settings.solver = match name.get_ref().as_str() {
                 "augmented" => SolverChoice::Augmented,
                 "clarabel" => SolverChoice::Clarabel,
-                "banded" => SolverChoice::Banded,
                 "highs" => SolverChoice::Highs,
                 other => {
                     return Err(cx.at(
                         name.span(),
-                        format!(
-                            "unknown solver `{other}`: expected `augmented`, `clarabel`, `banded` or `highs`"
-                        ),
+                        format!("unknown solver `{other}`: expected `augmented`, `clarabel` or `highs`"),
                     ))
                 }
             };

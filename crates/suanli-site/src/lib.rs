@@ -32,17 +32,13 @@
 #![deny(missing_docs)]
 
 pub mod augmented;
-pub mod band;
 pub mod check;
 pub mod file;
 pub mod input;
-pub mod ipm;
 #[allow(missing_docs)]
 pub mod lp;
 pub mod plan;
 pub mod report;
-#[allow(missing_docs)]
-pub mod structured;
 
 pub use input::SiteInput;
 pub use plan::{plan, Settings, SiteError, SitePlan};

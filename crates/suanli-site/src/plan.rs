@@ -8,15 +8,11 @@ use clarabel::solver::{DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverSt
 use serde::Serialize;
 
 use crate::input::SiteInput;
-use crate::ipm::IpmStatus;
 use crate::lp::{build, Layout};
 
 /// Which solver plans the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SolverChoice {
-    /// The banded interior-point method of this crate ([`crate::ipm`]), linear in hours
-    /// per iteration (experimental: it does not yet converge as reliably as Clarabel).
-    Banded,
     /// This crate's interior-point method on the augmented system ([`crate::augmented`]),
     /// falling back to Clarabel when it does not converge (Clarabel also certifies
     /// infeasibility).
@@ -233,7 +229,6 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
     crate::check::validate(site)?;
     crate::check::feasibility(site)?;
     let (raw, mut report) = match settings.solver {
-        SolverChoice::Banded => solve_banded(site, settings)?,
         SolverChoice::Augmented => solve_augmented(site, settings)?,
         SolverChoice::Clarabel => solve_clarabel(site, settings)?,
         SolverChoice::Highs => solve_highs(site, settings)?,
@@ -260,60 +255,6 @@ struct Raw {
     soc: Vec<f64>,
     training: Vec<f64>,
     unserved: Vec<f64>,
-}
-
-fn solve_banded(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
-    let t0 = Instant::now();
-    let s = crate::structured::build(site);
-    let build_time_s = t0.elapsed().as_secs_f64();
-    let t1 = Instant::now();
-    let sol = crate::ipm::solve(&s.lp, settings.tolerance, settings.max_iterations);
-    let solve_time_s = t1.elapsed().as_secs_f64();
-    match sol.status {
-        IpmStatus::Optimal => {}
-        IpmStatus::Diverged => {
-            return Err(SiteError::Infeasible(
-                "the interior-point iterates diverged: no plan meets every requirement, or a training value makes more training always pay (set training max_mw)".into(),
-            ))
-        }
-        IpmStatus::IterationLimit => {
-            return Err(SiteError::NotSolved {
-                status: "IterationLimit".into(),
-                iterations: sol.iterations,
-                hint: "raise the iteration limit or loosen the tolerance; `solver = \"clarabel\"` is a second opinion".into(),
-            })
-        }
-    }
-    let x = &sol.x;
-    let p = s.scale.power;
-    let series =
-        |cols: &[Option<usize>]| -> Vec<f64> { cols.iter().map(|c| c.map_or(0.0, |c| x[c] / p)).collect() };
-    let c = &s.columns;
-    let raw = Raw {
-        capacities: capacities([c.solar, c.wind, c.gas, c.battery_power, c.battery_energy, c.training], x, p),
-        gas: series(&c.gas_t),
-        grid: series(&c.grid_t),
-        charge: series(&c.charge_t),
-        store_discharge: series(&c.discharge_t),
-        soc: series(&c.soc_t),
-        training: series(&c.training_t),
-        unserved: series(&c.unserved_t),
-    };
-    let report = SolverReport {
-        name: "suanli banded interior point",
-        status: "Solved".into(),
-        iterations: sol.iterations,
-        build_time_s,
-        solve_time_s,
-        primal_objective: sol.primal_objective / s.scale.money,
-        dual_objective: sol.dual_objective / s.scale.money,
-        variables: s.lp.columns(),
-        constraints: s.lp.rows,
-        max_balance_violation_mw: 0.0,
-        retried_with_refinement: false,
-        fallback: None,
-    };
-    Ok((raw, report))
 }
 
 /// Solves with [`crate::augmented`]; if it does not converge, with Clarabel, saying why.

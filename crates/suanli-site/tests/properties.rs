@@ -74,17 +74,6 @@ fn doubling_the_load_at_most_doubles_the_cost() {
     }
 }
 
-#[test]
-fn the_banded_solver_agrees_with_clarabel() {
-    for seed in 0..8 {
-        let s = site(seed);
-        let clarabel = plan(&s, &Settings { solver: SolverChoice::Clarabel, ..Settings::default() }).unwrap();
-        let banded = plan(&s, &Settings { solver: SolverChoice::Banded, ..Settings::default() }).unwrap();
-        let rel = (banded.objective_per_year / clarabel.objective_per_year - 1.0).abs();
-        assert!(rel < 1e-7, "seed {seed}: {} vs {}", banded.objective_per_year, clarabel.objective_per_year);
-    }
-}
-
 /// The random sites with each optional part switched on in turn: a grid with hourly
 /// prices and a connection limit, training with a quota (free, partly flexible and flat),
 /// and a share of firm load allowed to go unserved.
