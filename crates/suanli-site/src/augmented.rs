@@ -5,8 +5,10 @@
 //! min q'x  s.t.  A x + s = b,  s = 0 on the first `equalities` rows, s >= 0 on the rest,
 //! ```
 //!
-//! Rows that only say `x_j >= bound` become bounds on `x_j` rather than rows. Each Newton
-//! system is solved in the quasi-definite augmented form
+//! Rows that only say `x_j >= bound` become bounds on `x_j` rather than rows, and other
+//! inequality rows of one or two entries (`x_t <= capacity`) are eliminated before
+//! factorising (each adds a 2x2 block to the primal block; its dual is recovered after
+//! the solve). Each Newton system is then solved in the quasi-definite augmented form
 //!
 //! ```text
 //! [ Z/G + d     A'      ] [dx]   [r1]      G = x - bound, Z its dual (bounded columns)
@@ -19,8 +21,8 @@
 //! its time outside the factorisation (its homogeneous embedding needs a third solve per
 //! iteration, its general cone machinery copies and rescales the whole KKT matrix every
 //! iteration, and every bound is a row of the KKT system). For an LP the textbook method
-//! needs one factorisation per iteration, a system a quarter smaller, and separate primal
-//! and dual steps. It does not certify infeasibility: [`solve`] reports when it does not
+//! needs one factorisation per iteration of a system half the size (dc1: 61k unknowns
+//! against 131k), and takes separate primal and dual steps. It does not certify infeasibility: [`solve`] reports when it does not
 //! converge and the planner falls back to Clarabel.
 
 use clarabel::algebra::CscMatrix;
