@@ -119,8 +119,10 @@ pub fn build(site: &SiteInput) -> Lp {
     let training = site.training.as_ref();
     let mut l = Layout {
         hours: t_n,
-        solar: alloc(&mut n, 1, site.solar.is_some()),
-        wind: alloc(&mut n, 1, site.wind.is_some()),
+        // A technology capped at zero is left out: a capacity held at zero by a pair of
+        // inequalities has no interior, which stalls interior-point methods.
+        solar: alloc(&mut n, 1, site.solar.as_ref().is_some_and(|s| s.max_mw > 0.0)),
+        wind: alloc(&mut n, 1, site.wind.as_ref().is_some_and(|w| w.max_mw > 0.0)),
         gas: alloc(&mut n, 1, site.gas.is_some()),
         battery_power: alloc(&mut n, 1, site.battery.is_some()),
         battery_energy: alloc(&mut n, 1, site.battery.is_some()),
@@ -128,7 +130,7 @@ pub fn build(site: &SiteInput) -> Lp {
         ..Layout::default()
     };
     l.gas_t = alloc(&mut n, t_n, site.gas.is_some());
-    l.grid_t = alloc(&mut n, t_n, site.grid.is_some());
+    l.grid_t = alloc(&mut n, t_n, site.grid.as_ref().is_some_and(|g| g.connection_mw > 0.0));
     l.charge_t = alloc(&mut n, t_n, site.battery.is_some());
     l.discharge_t = alloc(&mut n, t_n, site.battery.is_some());
     l.soc_t = alloc(&mut n, t_n, site.battery.is_some());

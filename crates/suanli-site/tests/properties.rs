@@ -76,7 +76,7 @@ fn doubling_the_load_at_most_doubles_the_cost() {
 
 /// The random sites with each optional part switched on in turn: a grid with hourly
 /// prices and a connection limit, training with a quota (free, partly flexible and flat),
-/// and a share of firm load allowed to go unserved.
+/// solar and the grid capped at zero, and a share of firm load allowed to go unserved.
 fn variants(seed: u64) -> Vec<SiteInput> {
     let base = site(seed);
     let hours = base.firm_load_mw.len();
@@ -101,6 +101,11 @@ fn variants(seed: u64) -> Vec<SiteInput> {
         t.training = Some(training(share));
         out.push(t);
     }
+    // Capped at zero: no solar, and a grid connection of 0 MW.
+    let mut capped = base.clone();
+    capped.solar.as_mut().unwrap().max_mw = 0.0;
+    capped.grid = Some(Grid { price_per_mwh: vec![1.0; hours], connection_mw: 0.0, co2_t_per_mwh: 0.5 });
+    out.push(capped);
     let mut unserved = base;
     unserved.reliability =
         Some(Reliability { max_unserved_share: 0.01, value_of_lost_load_per_mwh: f64::INFINITY });
