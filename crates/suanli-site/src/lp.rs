@@ -116,7 +116,8 @@ pub fn build(site: &SiteInput) -> Lp {
     let (power_scale, money_scale) = (scale.power, scale.money);
     let t_n = site.hours();
     let mut n = 0;
-    let training = site.training.as_ref();
+    // Training capped at zero does nothing (a quota beyond the cap is refused earlier).
+    let training = site.training.as_ref().filter(|t| t.max_mw > 0.0);
     let mut l = Layout {
         hours: t_n,
         // A technology capped at zero is left out: a capacity held at zero by a pair of

@@ -76,7 +76,7 @@ fn doubling_the_load_at_most_doubles_the_cost() {
 
 /// The random sites with each optional part switched on in turn: a grid with hourly
 /// prices and a connection limit, training with a quota (free, partly flexible and flat),
-/// solar and the grid capped at zero, and a share of firm load allowed to go unserved.
+/// solar, the grid and training capped at zero, and a share of firm load allowed to go unserved.
 fn variants(seed: u64) -> Vec<SiteInput> {
     let base = site(seed);
     let hours = base.firm_load_mw.len();
@@ -105,6 +105,8 @@ fn variants(seed: u64) -> Vec<SiteInput> {
     let mut capped = base.clone();
     capped.solar.as_mut().unwrap().max_mw = 0.0;
     capped.grid = Some(Grid { price_per_mwh: vec![1.0; hours], connection_mw: 0.0, co2_t_per_mwh: 0.5 });
+    capped.training =
+        Some(Training { value_per_mwh: 5.0, energy_quota_mwh: 0.0, max_mw: 0.0, ..training(0.0) });
     out.push(capped);
     let mut unserved = base;
     unserved.reliability =
