@@ -35,6 +35,8 @@ const STATIC_REG: f64 = 1e-8;
 const STEP_FRACTION: f64 = 0.95;
 /// Most centrality correctors per iteration.
 const CORRECTORS: usize = 1;
+/// Iterations without a tenth of progress after which the method gives up.
+const STALL_ITERATIONS: u32 = 30;
 
 /// Why the method stopped without an optimum.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -45,8 +47,9 @@ pub enum Failure {
     /// The factorisation failed or the iterates stopped being finite.
     #[error("numerical trouble ({0})")]
     Numerical(String),
-    /// The steps became too short to make progress (often an infeasible problem).
-    #[error("steps too short to make progress (infeasible?)")]
+    /// No progress: steps too short, or the gap and residuals stuck (often an infeasible
+    /// or badly scaled problem).
+    #[error("no progress (infeasible or badly scaled?)")]
     Stalled,
 }
 
@@ -128,6 +131,7 @@ pub fn solve(
     let mut trial = Step::new(n, m, pairs);
     let mut c = vec![0.0; pairs];
     let (zero_m, zero_s, zero_n) = (vec![0.0; m], vec![0.0; short], vec![0.0; n]);
+    let mut best = (f64::INFINITY, 0);
     for iteration in 0..max_iterations {
         // Residuals: r_primal = A x + s - b, r_dual = q + A'l - z.
         r_primal[..eqs].iter_mut().zip(b).for_each(|(r, b)| *r = -b);
@@ -156,6 +160,14 @@ pub fn solve(
         }
         if gap < tolerance && primal_res < tolerance && dual_res < tolerance {
             return Ok(Solution { x, primal_objective, dual_objective, iterations: iteration });
+        }
+        // Give up early when the worst measure has not improved by a tenth in a while
+        // (badly scaled problems stall at the limit of precision): Clarabel takes over.
+        let worst = gap.max(primal_res).max(dual_res);
+        if worst < 0.9 * best.0 {
+            best = (worst, iteration);
+        } else if iteration - best.1 >= STALL_ITERATIONS {
+            return Err(Failure::Stalled);
         }
         sc.set(&sp, &dp, first_short, first_bound);
         kkt.factor(&p, (&sp, &dp), &sc)?;
