@@ -248,15 +248,21 @@ impl Simulation {
     /// Runs the years `years` (indices), which must follow the years already run.
     fn run(&mut self, input: &NationInput, years: std::ops::Range<usize>) {
         for i in years {
-            self.year(input, i);
+            // The built-in scenarios have three chip lines: a copy of the year compiled for
+            // exactly three unrolls the per-line loops.
+            if input.lines.len() == 3 {
+                self.year::<3>(input, i);
+            } else {
+                self.year::<0>(input, i);
+            }
         }
     }
 
     /// One year: generation, retirements, purchases, then fleet, power and compute.
-    fn year(&mut self, input: &NationInput, i: usize) {
+    fn year<const LINES: usize>(&mut self, input: &NationInput, i: usize) {
         let ny = input.years();
         let nr = input.regions.len();
-        let nl = input.lines.len();
+        let nl = if LINES > 0 { LINES } else { input.lines.len() };
         let life = input.accelerator_life_years.max(1) as usize;
         let cal_index = input.calibration_index();
         let year = input.first_year + i as i32;
