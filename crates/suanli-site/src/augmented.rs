@@ -343,28 +343,8 @@ impl Reduced {
                 keep[r] = false;
             }
         }
-        let mut new_row = vec![usize::MAX; m];
-        let mut kept_b = Vec::new();
-        for r in 0..m {
-            if keep[r] {
-                new_row[r] = kept_b.len();
-                kept_b.push(b[r]);
-            }
-        }
-        let mut colptr = Vec::with_capacity(n + 1);
-        let (mut rowval, mut nzval) = (Vec::new(), Vec::new());
-        for j in 0..n {
-            colptr.push(rowval.len());
-            for k in a.colptr[j]..a.colptr[j + 1] {
-                let r = new_row[a.rowval[k]];
-                if r != usize::MAX {
-                    rowval.push(r);
-                    nzval.push(a.nzval[k]);
-                }
-            }
-        }
-        colptr.push(rowval.len());
-        let reduced = CscMatrix::new(kept_b.len(), n, colptr, rowval, nzval);
+        let kept_b = b.iter().zip(&keep).filter(|(_, &k)| k).map(|(b, _)| *b).collect();
+        let reduced = a.select_rows(&keep);
         let bounded: Vec<usize> = (0..n).filter(|&j| lower[j].is_finite()).collect();
         let bound = bounded.iter().map(|&j| lower[j]).collect();
         Reduced { at: transpose(&reduced), a: reduced, b: kept_b, equalities, short, bounded, bound }
@@ -552,6 +532,7 @@ impl Kkt {
         for (((r, rp), c), id) in rhs_le.iter_mut().zip(&res.primal[eqs..]).zip(c).zip(&sc.inv_d) {
             *r = -rp - c * id;
         }
+        // The short rows' right sides, kept in step.p until the solve has used them.
         let short_rhs = &mut step.p[first_short..first_bound];
         for (((r, rs), c), id) in
             short_rhs.iter_mut().zip(res.short).zip(&c[first_short..]).zip(&sc.inv_d[first_short..])
@@ -647,22 +628,15 @@ mod tests {
 
     /// Rows as (entries, rhs), the first `equalities` of them equalities.
     fn lp(n: usize, rows: &[(&[(usize, f64)], f64)]) -> (CscMatrix<f64>, Vec<f64>) {
-        let mut cols: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+        let (mut i, mut j, mut v) = (Vec::new(), Vec::new(), Vec::new());
         for (r, (entries, _)) in rows.iter().enumerate() {
-            for &(j, v) in entries.iter() {
-                cols[j].push((r, v));
+            for &(c, x) in entries.iter() {
+                i.push(r);
+                j.push(c);
+                v.push(x);
             }
         }
-        let mut colptr = vec![0];
-        let (mut rowval, mut nzval) = (Vec::new(), Vec::new());
-        for c in cols {
-            for (r, v) in c {
-                rowval.push(r);
-                nzval.push(v);
-            }
-            colptr.push(rowval.len());
-        }
-        (CscMatrix::new(rows.len(), n, colptr, rowval, nzval), rows.iter().map(|r| r.1).collect())
+        (CscMatrix::new_from_triplets(rows.len(), n, i, j, v), rows.iter().map(|r| r.1).collect())
     }
 
     #[test]
