@@ -101,7 +101,7 @@ fn variants(seed: u64) -> Vec<SiteInput> {
         t.training = Some(training(share));
         out.push(t);
     }
-    // Capped at zero: no solar, and a grid connection of 0 MW.
+    // Capped at zero: no solar, a grid connection of 0 MW, no training capacity.
     let mut capped = base.clone();
     capped.solar.as_mut().unwrap().max_mw = 0.0;
     capped.grid = Some(Grid { price_per_mwh: vec![1.0; hours], connection_mw: 0.0, co2_t_per_mwh: 0.5 });
