@@ -4,8 +4,9 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -18,7 +19,7 @@ use suanli_scenario::model::NationInput;
 use suanli_scenario::resolve::Resolved;
 
 use crate::sliders::{integer, parse};
-use crate::AppState;
+use crate::{AppState, MAX_BODY_BYTES};
 
 /// The dashboard page, embedded at build time: no CDN, works offline.
 const INDEX: &str = include_str!("index.html");
@@ -29,6 +30,26 @@ pub struct ApiError(pub StatusCode, pub String);
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+/// Answers 413 to a request whose declared `Content-Length` is over [`MAX_BODY_BYTES`]
+/// before reading any of its body: the client gets its answer at once instead of a
+/// connection closed under it mid-upload. Bodies without a declared length are cut at the
+/// same size by the body limit while they are read.
+pub async fn refuse_declared_oversize(req: Request, next: Next) -> Response {
+    let declared_bytes = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared_bytes {
+        Some(n) if n > MAX_BODY_BYTES as u64 => ApiError(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is {n} bytes; at most {MAX_BODY_BYTES} are accepted"),
+        )
+        .into_response(),
+        _ => next.run(req).await,
     }
 }
 
