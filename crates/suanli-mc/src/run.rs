@@ -262,19 +262,17 @@ impl Tally {
             self.verdicts[c * 3 + v] += 1;
         }
         let projected = o.years - first;
-        let regions = o.regions.len();
-        for (m, metric) in Metric::ALL.into_iter().enumerate() {
-            let values = metric.values(o);
-            for r in 0..regions {
-                let sketches = &mut self.sketches[(m * regions + r) * projected..][..projected];
-                for (s, &v) in sketches.iter_mut().zip(&values[r * o.years + first..(r + 1) * o.years]) {
-                    s.add(v);
-                }
+        // Region-major series, each region's projected years tallied by its run of sketches.
+        let mut sketches = self.sketches.chunks_exact_mut(projected);
+        for metric in Metric::ALL {
+            // Values first: zip stops on them without taking the next metric's sketches.
+            for (v_r, s_r) in metric.values(o).chunks_exact(o.years).zip(sketches.by_ref()) {
+                s_r.iter_mut().zip(&v_r[first..]).for_each(|(s, &v)| s.add(v));
             }
         }
-        for r in 0..regions {
-            for i in first..o.years {
-                self.binding[(r * projected + i - first) * 3 + o.binding[r * o.years + i] as usize] += 1;
+        for (c_r, b_r) in self.binding.chunks_exact_mut(3 * projected).zip(o.binding.chunks_exact(o.years)) {
+            for (c, &b) in c_r.chunks_exact_mut(3).zip(&b_r[first..]) {
+                c[b as usize] += 1;
             }
         }
         let first_year = o.first_year + first as i32;

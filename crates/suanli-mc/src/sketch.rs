@@ -29,11 +29,23 @@ impl Sketch {
     /// Counts one value. Values at or below zero (and NaN) count as zero.
     #[inline]
     pub fn add(&mut self, x: f64) {
-        if x.is_nan() || x <= 0.0 {
+        // One comparison catches zero, negatives and NaN.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        if !(x > 0.0) {
             self.zeros += 1;
             return;
         }
         let key = x.to_bits() >> SHIFT;
+        // A key below `lo` wraps to a huge index and takes the slow path with those above.
+        match self.counts.get_mut(key.wrapping_sub(self.lo) as usize) {
+            Some(count) => *count += 1,
+            None => self.add_outside(key),
+        }
+    }
+
+    /// Counts a positive value's `key` that falls outside the buckets held so far.
+    #[cold]
+    fn add_outside(&mut self, key: u64) {
         if self.counts.is_empty() {
             self.lo = key;
             self.counts.push(1);
@@ -43,7 +55,7 @@ impl Sketch {
             let grow = (self.lo - key) as usize;
             self.counts.splice(0..0, std::iter::repeat_n(0, grow));
             self.lo = key;
-        } else if key >= self.lo + self.counts.len() as u64 {
+        } else {
             self.counts.resize((key - self.lo + 1) as usize, 0);
         }
         self.counts[(key - self.lo) as usize] += 1;
