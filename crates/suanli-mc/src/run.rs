@@ -71,10 +71,13 @@ impl<'a> Model<'a> {
             s.input.clone_from(self.input);
             self.uncertainty.apply(&s.u, &mut s.input);
             sliders.apply(&mut s.input);
+            self.history.project(&s.input, &mut s.sim)
         } else {
-            self.uncertainty.apply(&s.u, &mut s.input);
+            // The draw goes straight into the engine's rows of parameters, which hold the
+            // scenario's values everywhere else (every value a draw touches, it rewrites).
+            self.uncertainty.apply_to(&s.u, s.sim.parameters_mut());
+            self.history.project_parameters(self.input, &mut s.sim)
         }
-        self.history.project(&s.input, &mut s.sim)
     }
 
     /// Runs draw `index` of `seed` (stream 0).

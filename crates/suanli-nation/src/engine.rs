@@ -28,8 +28,10 @@
 //! allows, rather than at the interconnection limit every year.
 
 use suanli_scenario::model::NationInput;
+use suanli_scenario::uncertainty::{LineField, RegionField};
 
 use crate::outcome::{Binding, Outcome, H100_FLOPS};
+use crate::params::{Parameters, RegionRow};
 
 /// Hours per year divided by 1000: GW times this is TWh per year.
 const TWH_PER_GW_YEAR: f64 = 8.76;
@@ -58,6 +60,8 @@ pub fn simulate(input: &NationInput) -> Outcome {
 #[derive(Debug, Clone)]
 pub struct Simulation {
     out: Outcome,
+    /// The per-year parameters the years are run with.
+    params: Parameters,
     /// Shipments in chips by [year][region][line].
     shipped: Vec<f64>,
     /// Running sums over the surviving vintages of each region and line ([region][line]).
@@ -169,6 +173,15 @@ impl History {
     /// chip lines' history growth factors and in the accelerator life (unchecked: results
     /// would mix two scenarios). Costs about what the projected years cost.
     pub fn project<'a>(&self, input: &NationInput, sim: &'a mut Simulation) -> &'a Outcome {
+        sim.params.load(input, input.calibration_index() + 1..input.years());
+        self.project_parameters(input, sim)
+    }
+
+    /// Like [`History::project`], with the projected years' parameters as they are in
+    /// `sim` ([`Simulation::parameters_mut`]: Monte Carlo writes its draws there) rather
+    /// than in `input`, of which only what no draw sets is read (its shape, reported
+    /// generation, origins of lines): `input` is the one this history was made from.
+    pub fn project_parameters<'a>(&self, input: &NationInput, sim: &'a mut Simulation) -> &'a Outcome {
         let from = &self.after_calibration;
         sim.windows.copy_from_slice(&from.windows);
         sim.merit.clone_from(&from.merit);
@@ -178,7 +191,12 @@ impl History {
 }
 
 impl Simulation {
-    /// Empty state for `input`'s shape.
+    /// The per-year parameters that the next [`History::project_parameters`] runs with.
+    pub fn parameters_mut(&mut self) -> &mut Parameters {
+        &mut self.params
+    }
+
+    /// Empty state for `input`'s shape, with `input`'s parameters.
     fn new(input: &NationInput) -> Self {
         let ny = input.years();
         let nr = input.regions.len();
@@ -231,6 +249,7 @@ impl Simulation {
             .collect();
         Simulation {
             out,
+            params: Parameters::new(input),
             shipped: vec![0.0; ny * nr * nl],
             windows: vec![Window::default(); nr * nl],
             history_scale,
@@ -268,6 +287,7 @@ impl Simulation {
         let year = input.first_year + i as i32;
         let Simulation {
             out,
+            params,
             shipped,
             windows,
             history_scale,
@@ -282,49 +302,58 @@ impl Simulation {
         } = self;
 
         // Generation, and this year's parameters.
-        for (line, now) in input.lines.iter().zip(lines_now.iter_mut()) {
+        let line_rows = |i: usize| &params.line_rows[i * nl..(i + 1) * nl];
+        for ((line, now), row) in input.lines.iter().zip(lines_now.iter_mut()).zip(line_rows(i)) {
+            let get = |f: LineField| row[f as usize];
             *now = LineYear {
-                flops_per_chip: line.flops_per_chip[i],
-                tdp_w: line.tdp_w[i],
-                price_usd: line.price_usd[i],
-                production_cap_chips: line.production_cap_chips[i],
+                flops_per_chip: get(LineField::FlopsPerChip),
+                tdp_w: get(LineField::TdpW),
+                price_usd: get(LineField::PriceUsd),
+                production_cap_chips: get(LineField::ProductionCap),
                 origin: line.origin.unwrap_or(usize::MAX),
             };
         }
-        for (r, ((region, now), caps)) in
-            input.regions.iter().zip(regions_now.iter_mut()).zip(caps_now.chunks_exact_mut(nl)).enumerate()
+        let region_rows: &[RegionRow] = &params.region_rows[i * nr..(i + 1) * nr];
+        let import_caps = &params.import_caps[i * nr * nl..(i + 1) * nr * nl];
+        for (r, ((((region, row), now), caps), import_caps)) in input
+            .regions
+            .iter()
+            .zip(region_rows)
+            .zip(regions_now.iter_mut())
+            .zip(caps_now.chunks_exact_mut(nl))
+            .zip(import_caps.chunks_exact(nl))
+            .enumerate()
         {
+            let get = |f: RegionField| row[f as usize];
             let at = r * ny + i;
             let generation = if year <= region.last_reported_year {
                 region.generation_reported_twh.get(i).copied().unwrap_or(0.0)
             } else {
-                out.generation_twh[at - 1] * (1.0 + region.generation_growth_per_year[i])
+                out.generation_twh[at - 1] * (1.0 + get(RegionField::GenerationGrowth))
             };
             out.generation_twh[at] = generation;
             out.generation_projected[at] = year > region.last_reported_year;
             *now = RegionYear {
-                watts_per_tdp_w: region.server_overhead[i] * region.pue[i],
-                capex_usd: region.capex_usd_bn[i] * 1e9,
-                interconnect_gw: region.interconnect_gw_per_year[i],
-                conventional_gw: region.conventional_dc_gw[i],
-                share_cap_gw: region.dc_share_max[i] * generation * GW_YEAR_PER_TWH,
-                load_factor: region.load_factor[i],
-                utilisation: region.utilisation[i],
-                max_unpowered_share: region.max_unpowered_share[i],
+                watts_per_tdp_w: get(RegionField::ServerOverhead) * get(RegionField::Pue),
+                capex_usd: get(RegionField::Capex) * 1e9,
+                interconnect_gw: get(RegionField::Interconnect),
+                conventional_gw: get(RegionField::ConventionalDc),
+                share_cap_gw: get(RegionField::DcShareMax) * generation * GW_YEAR_PER_TWH,
+                load_factor: get(RegionField::LoadFactor),
+                utilisation: get(RegionField::Utilisation),
+                max_unpowered_share: get(RegionField::MaxUnpoweredShare),
             };
-            for ((cap, line_caps), line) in
-                caps.iter_mut().zip(&region.import_cap_chips).zip(lines_now.iter())
-            {
-                *cap = if line.origin == r { f64::INFINITY } else { line_caps[i] };
+            for ((cap, &import_cap), line) in caps.iter_mut().zip(import_caps).zip(lines_now.iter()) {
+                *cap = if line.origin == r { f64::INFINITY } else { import_cap };
             }
         }
-        update_merit_order(input, i, life, cohorts, merit);
+        update_merit_order(lines_now, nr, i, life, cohorts, merit);
 
         // Retire the vintage that reaches the end of its life this year.
         if i >= life {
             let v = i - life;
-            for (ret, line) in retiring.iter_mut().zip(&input.lines) {
-                *ret = (line.flops_per_chip[v], line.tdp_w[v]);
+            for (ret, row) in retiring.iter_mut().zip(line_rows(v)) {
+                *ret = (row[LineField::FlopsPerChip as usize], row[LineField::TdpW as usize]);
             }
             let old = &shipped[v * nr * nl..(v + 1) * nr * nl];
             for (w_r, old_r) in windows.chunks_exact_mut(nl).zip(old.chunks_exact(nl)) {
@@ -561,22 +590,22 @@ fn power_headroom_w(now: &RegionYear, previous_gw: f64, old_w: f64) -> f64 {
 /// effective compute. The order is the same in every region: a region's server overhead
 /// and PUE scale every chip's power alike.
 fn update_merit_order(
-    input: &NationInput,
+    lines_now: &[LineYear],
+    regions: usize,
     i: usize,
     life: usize,
     cohorts: &mut [Cohort],
     merit: &mut Vec<u32>,
 ) {
-    let nl = input.lines.len();
+    let nl = lines_now.len();
     // Ids are vintage * lines + line: the surviving vintages are the ids from here on.
     let first_alive = ((i + 1).saturating_sub(life) * nl) as u32;
     merit.retain(|&id| id >= first_alive);
-    for (l, line) in input.lines.iter().enumerate() {
-        let (flops_per_chip, tdp_w) = (line.flops_per_chip[i], line.tdp_w[i]);
+    for (l, line) in lines_now.iter().enumerate() {
+        let (flops_per_chip, tdp_w) = (line.flops_per_chip, line.tdp_w);
         let efficiency = flops_per_chip / tdp_w;
         let id = i * nl + l;
-        cohorts[id] =
-            Cohort { efficiency, flops_per_chip, tdp_w, shipped_at: i * input.regions.len() * nl + l };
+        cohorts[id] = Cohort { efficiency, flops_per_chip, tdp_w, shipped_at: i * regions * nl + l };
         // After equals: the order among equally efficient chips does not change the result.
         let at = merit.partition_point(|&m| cohorts[m as usize].efficiency >= efficiency);
         merit.insert(at, id as u32);

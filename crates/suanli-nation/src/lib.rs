@@ -28,7 +28,9 @@ pub mod crossing;
 pub mod engine;
 pub mod levers;
 pub mod outcome;
+pub mod params;
 pub mod sliders;
 
 pub use engine::{simulate, History, Simulation};
 pub use outcome::{Binding, Outcome};
+pub use params::Parameters;

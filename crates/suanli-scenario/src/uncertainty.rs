@@ -88,6 +88,10 @@ pub enum RegionField {
 }
 
 impl LineField {
+    /// Every field, in declaration order (`field as usize` is its position here).
+    pub const ALL: [LineField; 4] =
+        [LineField::FlopsPerChip, LineField::TdpW, LineField::PriceUsd, LineField::ProductionCap];
+
     /// The field of a parameter name.
     fn of(name: &str) -> Option<Self> {
         Some(match name {
@@ -101,6 +105,20 @@ impl LineField {
 }
 
 impl RegionField {
+    /// Every field, in declaration order (`field as usize` is its position here).
+    pub const ALL: [RegionField; 10] = [
+        RegionField::GenerationGrowth,
+        RegionField::DcShareMax,
+        RegionField::Interconnect,
+        RegionField::ConventionalDc,
+        RegionField::Pue,
+        RegionField::ServerOverhead,
+        RegionField::LoadFactor,
+        RegionField::Utilisation,
+        RegionField::MaxUnpoweredShare,
+        RegionField::Capex,
+    ];
+
     /// The field of a parameter name.
     fn of(name: &str) -> Option<Self> {
         Some(match name {
@@ -192,6 +210,47 @@ pub enum Slot {
     ImportCap(usize, usize),
 }
 
+/// The values of one slot by year, inside some storage: year `i` is
+/// `data[start + i * stride]`. A scenario's input holds each slot as its own vector
+/// (stride 1); an engine may keep the years of all slots interleaved in rows.
+pub struct Column<'a> {
+    data: &'a mut [f64],
+    start: usize,
+    stride: usize,
+}
+
+impl<'a> Column<'a> {
+    /// Year `i` at `data[start + i * stride]`; `stride` must be at least one.
+    pub fn new(data: &'a mut [f64], start: usize, stride: usize) -> Self {
+        Column { data, start, stride: stride.max(1) }
+    }
+
+    /// The values from year index `i` on (none if `i` is past the end).
+    pub fn from_year(self, i: usize) -> impl Iterator<Item = &'a mut f64> {
+        let stride = self.stride;
+        self.data.get_mut(self.start + i * stride..).unwrap_or_default().iter_mut().step_by(stride)
+    }
+}
+
+/// Storage that draws of uncertain parameters can be written into.
+pub trait Columns {
+    /// The values of `slot` by year index.
+    fn column(&mut self, slot: Slot) -> Column<'_>;
+}
+
+impl Columns for NationInput {
+    fn column(&mut self, slot: Slot) -> Column<'_> {
+        Column::new(slot_vec!(self, slot, mut), 0, 1)
+    }
+}
+
+impl NationInput {
+    /// The values of `slot` by year index.
+    pub fn series(&self, slot: Slot) -> &[f64] {
+        slot_vec!(self, slot,)
+    }
+}
+
 /// How an effect turns a drawn number `x` into the values of projected year `i`.
 #[derive(Debug, Clone, PartialEq)]
 enum Rule {
@@ -264,13 +323,19 @@ impl Uncertainty {
     /// resolved with (or a copy that earlier calls changed: every touched value is
     /// rewritten).
     pub fn apply(&self, u: &[f64], input: &mut NationInput) {
+        self.apply_to(u, input);
+    }
+
+    /// [`Uncertainty::apply`] into any storage of the same slots, such as an engine's own
+    /// copy of the input's per-year values.
+    pub fn apply_to<C: Columns + ?Sized>(&self, u: &[f64], target: &mut C) {
         let first = self.first_index;
         for e in &self.effects {
             let us = &u[self.range(e.factor)];
-            let values: &mut Vec<f64> = slot_vec!(input, e.slot, mut);
+            let values = target.column(e.slot);
             match &e.rule {
                 Rule::Multiply(m) => {
-                    let pairs = values[first..].iter_mut().zip(&m[first..]);
+                    let pairs = values.from_year(first).zip(&m[first..]);
                     if let [u] = us {
                         let x = e.dist.quantile(*u);
                         pairs.for_each(|(v, m)| *v = (x * m).clamp(e.min, e.max));
@@ -285,7 +350,7 @@ impl Uncertainty {
                     let x = e.dist.quantile(us[0]);
                     let year = self.first_year + *from as i32;
                     let mut v = anchor_value * (1.0 + x).powi(year - anchor_year);
-                    for value in &mut values[*from..] {
+                    for value in values.from_year(*from) {
                         *value = v.clamp(e.min, e.max);
                         v *= 1.0 + x;
                     }
