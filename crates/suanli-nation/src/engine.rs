@@ -269,18 +269,20 @@ impl Simulation {
         for i in years {
             // The built-in scenarios have three chip lines: a copy of the year compiled for
             // exactly three unrolls the per-line loops.
-            if input.lines.len() == 3 {
-                self.year::<3>(input, i);
+            if input.lines.len() == 3 && input.regions.len() == 9 {
+                self.year::<3, 9>(input, i);
+            } else if input.lines.len() == 3 {
+                self.year::<3, 0>(input, i);
             } else {
-                self.year::<0>(input, i);
+                self.year::<0, 0>(input, i);
             }
         }
     }
 
     /// One year: generation, retirements, purchases, then fleet, power and compute.
-    fn year<const LINES: usize>(&mut self, input: &NationInput, i: usize) {
+    fn year<const LINES: usize, const REGIONS: usize>(&mut self, input: &NationInput, i: usize) {
         let ny = input.years();
-        let nr = input.regions.len();
+        let nr = if REGIONS > 0 { REGIONS } else { input.regions.len() };
         let nl = if LINES > 0 { LINES } else { input.lines.len() };
         let life = input.accelerator_life_years.max(1) as usize;
         let cal_index = input.calibration_index();
@@ -300,10 +302,14 @@ impl Simulation {
             cohorts,
             merit,
         } = self;
+        // Cut to the counts: with constant counts the loops below have constant trip counts.
+        let (input_regions, input_lines) = (&input.regions[..nr], &input.lines[..nl]);
+        let (regions_now, buyers, windows) = (&mut regions_now[..nr], &mut buyers[..nr], &mut windows[..nr * nl]);
+        let (lines_now, caps_now, retiring) = (&mut lines_now[..nl], &mut caps_now[..nr * nl], &mut retiring[..nl]);
 
         // Generation, and this year's parameters.
         let line_rows = |i: usize| &params.line_rows[i * nl..(i + 1) * nl];
-        for ((line, now), row) in input.lines.iter().zip(lines_now.iter_mut()).zip(line_rows(i)) {
+        for ((line, now), row) in input_lines.iter().zip(lines_now.iter_mut()).zip(line_rows(i)) {
             let get = |f: LineField| row[f as usize];
             *now = LineYear {
                 flops_per_chip: get(LineField::FlopsPerChip),
@@ -315,8 +321,7 @@ impl Simulation {
         }
         let region_rows: &[RegionRow] = &params.region_rows[i * nr..(i + 1) * nr];
         let import_caps = &params.import_caps[i * nr * nl..(i + 1) * nr * nl];
-        for (r, ((((region, row), now), caps), import_caps)) in input
-            .regions
+        for (r, ((((region, row), now), caps), import_caps)) in input_regions
             .iter()
             .zip(region_rows)
             .zip(regions_now.iter_mut())
@@ -367,7 +372,7 @@ impl Simulation {
 
         let now_shipped = &mut shipped[i * nr * nl..(i + 1) * nr * nl];
         if i <= cal_index {
-            for (r, region) in input.regions.iter().enumerate() {
+            for (r, region) in input_regions.iter().enumerate() {
                 for (l, line) in lines_now.iter().enumerate() {
                     let k = r * nl + l;
                     let target_h100e = region.calibration_fleet_h100e[l] * history_scale[l][cal_index - i];
