@@ -51,6 +51,9 @@ fn main() {
     measure("project from history (2025-2040, reused buffers)", 50, 5000, || {
         black_box(history.project(black_box(&input), &mut sim));
     });
+    measure("project from history, parameters already in rows (as Monte Carlo)", 50, 5000, || {
+        black_box(history.project_parameters(black_box(&input), &mut sim));
+    });
     if only_project {
         return;
     }

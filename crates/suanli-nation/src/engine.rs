@@ -81,10 +81,10 @@ pub struct Simulation {
     retiring: Vec<(f64, f64)>,
     /// Every cohort run so far, by `vintage * lines + line`.
     cohorts: Vec<Cohort>,
-    /// Ids (into `cohorts`) of the surviving cohorts of the current year, most efficient
-    /// first; kept up to date year by year (retire the oldest, insert the newest). Ids
-    /// rather than cohorts: retiring and inserting move 4 bytes per entry instead of 40.
-    merit: Vec<u32>,
+    /// The surviving cohorts of the current year, most efficient first, as (FLOP/s per
+    /// watt, id into `cohorts`); kept up to date year by year (retire the oldest, insert
+    /// the newest) without branches on the data.
+    merit: Vec<(f64, u32)>,
 }
 
 /// A region's surviving chips of one line: count, FLOP/s and TDP (W).
@@ -139,8 +139,6 @@ struct LineYear {
 /// Chips of one line shipped in one year (a vintage), as the merit order lists them.
 #[derive(Debug, Clone, Copy, Default)]
 struct Cohort {
-    /// FLOP/s per watt of TDP, the sort key.
-    efficiency: f64,
     flops_per_chip: f64,
     tdp_w: f64,
     /// `(vintage * regions) * lines + line`: with `+ region * lines`, the cohort's index
@@ -304,8 +302,10 @@ impl Simulation {
         } = self;
         // Cut to the counts: with constant counts the loops below have constant trip counts.
         let (input_regions, input_lines) = (&input.regions[..nr], &input.lines[..nl]);
-        let (regions_now, buyers, windows) = (&mut regions_now[..nr], &mut buyers[..nr], &mut windows[..nr * nl]);
-        let (lines_now, caps_now, retiring) = (&mut lines_now[..nl], &mut caps_now[..nr * nl], &mut retiring[..nl]);
+        let (regions_now, buyers, windows) =
+            (&mut regions_now[..nr], &mut buyers[..nr], &mut windows[..nr * nl]);
+        let (lines_now, caps_now, retiring) =
+            (&mut lines_now[..nl], &mut caps_now[..nr * nl], &mut retiring[..nl]);
 
         // Generation, and this year's parameters.
         let line_rows = |i: usize| &params.line_rows[i * nl..(i + 1) * nl];
@@ -473,7 +473,7 @@ impl Simulation {
                 // Power is short: run the most efficient cohorts (line, vintage) first.
                 let mut left_w = ai_available_gw * 1e9;
                 let mut powered_flops = 0.0;
-                for &id in merit.iter() {
+                for &(_, id) in merit.iter() {
                     let c = &cohorts[id as usize];
                     let n = shipped[c.shipped_at + r * nl];
                     let watts = n * c.tdp_w * now.watts_per_tdp_w;
@@ -600,20 +600,37 @@ fn update_merit_order(
     i: usize,
     life: usize,
     cohorts: &mut [Cohort],
-    merit: &mut Vec<u32>,
+    merit: &mut Vec<(f64, u32)>,
 ) {
     let nl = lines_now.len();
     // Ids are vintage * lines + line: the surviving vintages are the ids from here on.
+    // Where each cohort lands differs from draw to draw, so the loops below choose with
+    // arithmetic and selects rather than branches (a mispredicted branch costs ~20 cycles,
+    // and a merit order takes a dozen of them a year) and move entries themselves rather
+    // than calling memmove for a few bytes.
     let first_alive = ((i + 1).saturating_sub(life) * nl) as u32;
-    merit.retain(|&id| id >= first_alive);
+    let mut kept = 0;
+    for k in 0..merit.len() {
+        let entry = merit[k];
+        merit[kept] = entry;
+        kept += usize::from(entry.1 >= first_alive);
+    }
+    merit.truncate(kept);
     for (l, line) in lines_now.iter().enumerate() {
         let (flops_per_chip, tdp_w) = (line.flops_per_chip, line.tdp_w);
         let efficiency = flops_per_chip / tdp_w;
         let id = i * nl + l;
-        cohorts[id] = Cohort { efficiency, flops_per_chip, tdp_w, shipped_at: i * regions * nl + l };
+        cohorts[id] = Cohort { flops_per_chip, tdp_w, shipped_at: i * regions * nl + l };
         // After equals: the order among equally efficient chips does not change the result.
-        let at = merit.partition_point(|&m| cohorts[m as usize].efficiency >= efficiency);
-        merit.insert(at, id as u32);
+        // The order is sorted, so the entries at least as efficient are the ones before.
+        let at = merit.iter().map(|m| usize::from(m.0 >= efficiency)).sum::<usize>();
+        let new = (efficiency, id as u32);
+        merit.push(new);
+        for k in (1..merit.len()).rev() {
+            let shifted = if k > at { merit[k - 1] } else { merit[k] };
+            merit[k] = shifted;
+        }
+        merit[at] = new;
     }
 }
 
