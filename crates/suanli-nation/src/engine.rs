@@ -418,7 +418,7 @@ impl Simulation {
                 for ((now, b), ship_r) in
                     regions_now.iter().zip(buyers.iter_mut()).zip(now_shipped.chunks_exact_mut(nl))
                 {
-                    b.chips_capped |= scale < 1.0 && b.demand > 0.0;
+                    b.chips_capped |= (scale < 1.0) & (b.demand > 0.0);
                     let bought = b.demand * scale;
                     ship_r[l] = bought;
                     b.budget_usd = greater(b.budget_usd - bought * line.price_usd, 0.0);
@@ -495,13 +495,16 @@ impl Simulation {
                     Binding::Capital
                 }
             } else {
+                // Bitwise rather than short-circuit operators and a select: which limit
+                // binds changes from draw to draw, and branches on it mispredict.
                 let unspent = b.budget_usd > BIND_TOLERANCE * now.capex_usd;
-                if power_short || (b.power_capped && unspent) {
+                let power = power_short | (b.power_capped & unspent);
+                let chips = b.chips_capped & unspent;
+                let other = if chips { Binding::Chips } else { Binding::Capital };
+                if power {
                     Binding::Power
-                } else if b.chips_capped && unspent {
-                    Binding::Chips
                 } else {
-                    Binding::Capital
+                    other
                 }
             };
             let values = [
