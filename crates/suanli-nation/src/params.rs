@@ -59,14 +59,28 @@ impl Parameters {
     /// parameters were made for.
     pub fn load(&mut self, input: &NationInput, years: Range<usize>) {
         let (nr, nl) = (self.regions, self.lines);
-        let slots = (0..nr)
-            .flat_map(|r| RegionField::ALL.map(|f| Slot::Region(r, f)))
-            .chain((0..nl).flat_map(|l| LineField::ALL.map(|f| Slot::Line(l, f))))
-            .chain((0..nr).flat_map(|r| (0..nl).map(move |l| Slot::ImportCap(r, l))));
-        for slot in slots {
-            let values = &input.series(slot)[years.clone()];
-            for (to, from) in self.column(slot).from_year(years.start).zip(values) {
-                *to = *from;
+        // Row by row: each row is written whole, from a vector per field.
+        for (r, region) in input.regions.iter().enumerate() {
+            let series = RegionField::ALL.map(|f| input.series(Slot::Region(r, f)));
+            for i in years.clone() {
+                let row = &mut self.region_rows[i * nr + r];
+                for (value, s) in row.iter_mut().zip(&series) {
+                    *value = s[i];
+                }
+            }
+            for (l, caps) in region.import_cap_chips.iter().enumerate() {
+                for i in years.clone() {
+                    self.import_caps[(i * nr + r) * nl + l] = caps[i];
+                }
+            }
+        }
+        for l in 0..nl {
+            let series = LineField::ALL.map(|f| input.series(Slot::Line(l, f)));
+            for i in years.clone() {
+                let row = &mut self.line_rows[i * nl + l];
+                for (value, s) in row.iter_mut().zip(&series) {
+                    *value = s[i];
+                }
             }
         }
     }
