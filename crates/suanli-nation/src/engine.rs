@@ -33,6 +33,12 @@ use suanli_scenario::uncertainty::{LineField, RegionField};
 use crate::outcome::{Binding, Outcome, H100_FLOPS};
 use crate::params::{Parameters, RegionRow};
 
+mod merit;
+mod world;
+
+use merit::update_merit_order;
+use world::{write_values, WorldSums};
+
 /// Hours per year divided by 1000: GW times this is TWh per year.
 const TWH_PER_GW_YEAR: f64 = 8.76;
 
@@ -265,8 +271,9 @@ impl Simulation {
     /// Runs the years `years` (indices), which must follow the years already run.
     fn run(&mut self, input: &NationInput, years: std::ops::Range<usize>) {
         for i in years {
-            // The built-in scenarios have three chip lines: a copy of the year compiled for
-            // exactly three unrolls the per-line loops.
+            // The built-in scenarios have three chip lines and nine regions: copies of the
+            // year compiled for these counts unroll the per-line loops and give the region
+            // loops constant trip counts.
             if input.lines.len() == 3 && input.regions.len() == 9 {
                 self.year::<3, 9>(input, i);
             } else if input.lines.len() == 3 {
@@ -554,31 +561,6 @@ fn greater(a: f64, b: f64) -> f64 {
     }
 }
 
-/// Writes a region-year's values (in [`WorldSums`] order) into the outcome at `at`.
-fn write_values(out: &mut Outcome, at: usize, values: &[f64; 14]) {
-    for (v, x) in [
-        &mut out.generation_twh,
-        &mut out.dc_power_gw,
-        &mut out.conventional_dc_gw,
-        &mut out.ai_power_demand_gw,
-        &mut out.dc_electricity_twh,
-        &mut out.accelerators,
-        &mut out.installed_flops,
-        &mut out.effective_flops,
-        &mut out.stranded_flops,
-        &mut out.shipped_flops,
-        &mut out.shipped_domestic_flops,
-        &mut out.shipped_chips,
-        &mut out.shipped_domestic_chips,
-        &mut out.spent_usd_bn,
-    ]
-    .into_iter()
-    .zip(values)
-    {
-        v[at] = *x;
-    }
-}
-
 /// Power, in W, that a region can still give to chips bought this year: the most AI power
 /// the grid can connect this year (from `previous_gw` of data-centre capacity), allowing
 /// `max_unpowered_share` of the fleet to wait for power, less what the surviving older
@@ -590,83 +572,4 @@ fn power_headroom_w(now: &RegionYear, previous_gw: f64, old_w: f64) -> f64 {
     let capacity_gw = lesser(previous_gw + now.interconnect_gw, now.share_cap_gw);
     let ai_w = greater(capacity_gw - now.conventional_gw, 0.0) * 1e9;
     greater(ai_w / (1.0 - now.max_unpowered_share) - old_w, 0.0)
-}
-
-/// Moves the merit order to year `i`: drops the vintage retired this year and inserts
-/// this year's, keeping cohorts sorted by FLOP/s per watt, best first. Operators power the
-/// most efficient chips first; with this merit order, adding chips or power never lowers
-/// effective compute. The order is the same in every region: a region's server overhead
-/// and PUE scale every chip's power alike.
-fn update_merit_order(
-    lines_now: &[LineYear],
-    regions: usize,
-    i: usize,
-    life: usize,
-    cohorts: &mut [Cohort],
-    merit: &mut Vec<(f64, u32)>,
-) {
-    let nl = lines_now.len();
-    // Ids are vintage * lines + line: the surviving vintages are the ids from here on.
-    // Where each cohort lands differs from draw to draw, so the loops below choose with
-    // arithmetic and selects rather than branches (a mispredicted branch costs ~20 cycles,
-    // and a merit order takes a dozen of them a year) and move entries themselves rather
-    // than calling memmove for a few bytes.
-    let first_alive = ((i + 1).saturating_sub(life) * nl) as u32;
-    let mut kept = 0;
-    for k in 0..merit.len() {
-        let entry = merit[k];
-        merit[kept] = entry;
-        kept += usize::from(entry.1 >= first_alive);
-    }
-    merit.truncate(kept);
-    for (l, line) in lines_now.iter().enumerate() {
-        let (flops_per_chip, tdp_w) = (line.flops_per_chip, line.tdp_w);
-        let efficiency = flops_per_chip / tdp_w;
-        let id = i * nl + l;
-        cohorts[id] = Cohort { flops_per_chip, tdp_w, shipped_at: i * regions * nl + l };
-        // After equals: the order among equally efficient chips does not change the result.
-        // The order is sorted, so the entries at least as efficient are the ones before.
-        let at = merit.iter().map(|m| usize::from(m.0 >= efficiency)).sum::<usize>();
-        let new = (efficiency, id as u32);
-        merit.push(new);
-        for k in (1..merit.len()).rev() {
-            let shifted = if k > at { merit[k - 1] } else { merit[k] };
-            merit[k] = shifted;
-        }
-        merit[at] = new;
-    }
-}
-
-/// World = sum of regions, gathered while the regions are computed; its binding
-/// constraint is the one that binds for the largest share of world installed compute.
-#[derive(Default)]
-struct WorldSums {
-    sums: [f64; 14],
-    binding_weight: [f64; 3],
-    projected: bool,
-}
-
-impl WorldSums {
-    /// Adds a region-year's values (in [`write_values`] order).
-    fn add(&mut self, values: &[f64; 14], binding: Binding, projected: bool) {
-        for (s, v) in self.sums.iter_mut().zip(values) {
-            *s += v;
-        }
-        // values[6] is installed FLOP/s.
-        self.binding_weight[binding as usize] += values[6];
-        self.projected |= projected;
-    }
-
-    /// Writes the World entries at index `w`.
-    fn write(&self, out: &mut Outcome, w: usize) {
-        write_values(out, w, &self.sums);
-        out.generation_projected[w] = self.projected;
-        let installed = out.installed_flops[w];
-        out.powered_fraction[w] = if installed > 0.0 { 1.0 - out.stranded_flops[w] / installed } else { 1.0 };
-        let weight = self.binding_weight;
-        out.binding[w] = [Binding::Power, Binding::Chips, Binding::Capital]
-            .into_iter()
-            .max_by(|a, b| weight[*a as usize].total_cmp(&weight[*b as usize]).then(b.cmp(a)))
-            .unwrap_or(Binding::Capital);
-    }
 }
