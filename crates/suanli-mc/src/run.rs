@@ -26,6 +26,8 @@ pub struct Model<'a> {
 
 /// Per-thread buffers of [`Model`] runs.
 pub struct Scratch {
+    /// The scenario with a draw and the sliders applied (used only with sliders; without
+    /// them a draw goes straight into `sim`'s parameters).
     input: NationInput,
     sim: Simulation,
     /// Uniforms of the current draw.

@@ -60,9 +60,10 @@ pub fn simulate(input: &NationInput) -> Outcome {
 /// the surviving fleet, plus scratch space. Reused across runs of inputs of the same shape,
 /// it makes a run allocation-free (Monte Carlo runs the model a million times).
 ///
-/// The inner loops read small per-year structs gathered at the start of each year
-/// ([`RegionYear`], [`LineYear`]) rather than a dozen per-year vectors each: the run is
-/// bound by instruction count, and every vector access costs a bounds check.
+/// The inner loops read small per-year structs ([`RegionYear`], [`LineYear`]) filled at
+/// the start of each year from the rows of [`Parameters`], rather than a dozen per-year
+/// vectors each: the run is bound by instruction count, and every vector access costs a
+/// bounds check.
 #[derive(Debug, Clone)]
 pub struct Simulation {
     out: Outcome,
