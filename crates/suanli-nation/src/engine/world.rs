@@ -3,6 +3,8 @@
 use crate::outcome::{Binding, Outcome};
 
 /// Writes a region-year's values (in [`WorldSums`] order) into the outcome at `at`.
+/// Inlined: as a call (144 a Monte Carlo draw) it cost 3 % of a draw's time.
+#[inline(always)]
 pub(super) fn write_values(out: &mut Outcome, at: usize, values: &[f64; 14]) {
     for (v, x) in [
         &mut out.generation_twh,
