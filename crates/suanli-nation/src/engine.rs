@@ -84,8 +84,6 @@ pub struct Simulation {
     caps_now: Vec<f64>,
     /// Per region: the state of this year's purchases.
     buyers: Vec<Buyer>,
-    /// Per line: FLOP/s and TDP (W) per chip of the vintage retiring this year.
-    retiring: Vec<(f64, f64)>,
     /// Every cohort run so far, by `vintage * lines + line`.
     cohorts: Vec<Cohort>,
     /// The surviving cohorts of the current year, most efficient first, as (FLOP/s per
@@ -263,7 +261,6 @@ impl Simulation {
             lines_now: vec![LineYear::default(); nl],
             caps_now: vec![0.0; nr * nl],
             buyers: vec![Buyer::default(); nr],
-            retiring: vec![(0.0, 0.0); nl],
             cohorts: vec![Cohort::default(); ny * nl],
             merit: Vec::with_capacity(nl * life),
         }
@@ -304,7 +301,6 @@ impl Simulation {
             lines_now,
             caps_now,
             buyers,
-            retiring,
             cohorts,
             merit,
         } = self;
@@ -312,8 +308,7 @@ impl Simulation {
         let (input_regions, input_lines) = (&input.regions[..nr], &input.lines[..nl]);
         let (regions_now, buyers, windows) =
             (&mut regions_now[..nr], &mut buyers[..nr], &mut windows[..nr * nl]);
-        let (lines_now, caps_now, retiring) =
-            (&mut lines_now[..nl], &mut caps_now[..nr * nl], &mut retiring[..nl]);
+        let (lines_now, caps_now) = (&mut lines_now[..nl], &mut caps_now[..nr * nl]);
 
         // Generation, and this year's parameters.
         let line_rows = |i: usize| &params.line_rows[i * nl..(i + 1) * nl];
@@ -365,15 +360,14 @@ impl Simulation {
         // Retire the vintage that reaches the end of its life this year.
         if i >= life {
             let v = i - life;
-            for (ret, row) in retiring.iter_mut().zip(line_rows(v)) {
-                *ret = (row[LineField::FlopsPerChip as usize], row[LineField::TdpW as usize]);
-            }
+            // The retiring vintage's chips, as its cohorts recorded them when it shipped.
+            let retiring = &cohorts[v * nl..(v + 1) * nl];
             let old = &shipped[v * nr * nl..(v + 1) * nr * nl];
             for (w_r, old_r) in windows.chunks_exact_mut(nl).zip(old.chunks_exact(nl)) {
-                for ((w, n), (flops, tdp_w)) in w_r.iter_mut().zip(old_r).zip(retiring.iter()) {
+                for ((w, n), c) in w_r.iter_mut().zip(old_r).zip(retiring) {
                     w.chips -= n;
-                    w.flops -= n * flops;
-                    w.tdp_w -= n * tdp_w;
+                    w.flops -= n * c.flops_per_chip;
+                    w.tdp_w -= n * c.tdp_w;
                 }
             }
         }
