@@ -5,7 +5,7 @@
 //! Load: a firm part (inference) met every hour unless a reliability allowance says
 //! otherwise, and a flexible training part whose IT capacity is a decision and which may
 //! follow the wind and sun. [`plan::plan`] builds the linear program ([`lp`]), solves it
-//! in scaled units with an interior-point method on the augmented system ([`augmented`];
+//! in scaled units with an interior-point method on the augmented system (suanli-lp;
 //! Clarabel when that does not converge), checks the hourly energy balance
 //! of the result independently, and reports capacities, costs, shares, emissions and the
 //! cost of delivered compute.
@@ -31,7 +31,6 @@
 //! The crate does no I/O: profiles and site files are read by the CLI.
 #![deny(missing_docs)]
 
-pub mod augmented;
 pub mod check;
 pub mod file;
 pub mod input;

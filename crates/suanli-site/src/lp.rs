@@ -1,4 +1,5 @@
-//! The site linear program, assembled as a sparse matrix for Clarabel.
+//! The site linear program, written into a [`suanli_lp::Builder`] (so that a network can
+//! hold many sites and add its link flows to their balance rows).
 //!
 //! ```text
 //! min  sum_k capex_k * Cap_k + sum_t (mc_gas g_t + price_t m_t + voll u_t - value x_t)
@@ -19,8 +20,7 @@
 //! firm load (GW for a 1 GW campus), money in units that make the largest annual capacity
 //! cost per power unit equal to one.
 
-use clarabel::algebra::CscMatrix;
-use clarabel::solver::SupportedConeT;
+use suanli_lp::{Builder, Problem, Row};
 
 use crate::input::SiteInput;
 
@@ -36,9 +36,26 @@ pub struct Scale {
 impl Scale {
     /// Scales for a site: the peak load becomes 1 and the largest capacity cost 1.
     pub fn of(site: &SiteInput) -> Self {
+        Scale::from_peak_and_cost(Scale::peak_mw(site), Scale::largest_capacity_cost(site))
+    }
+
+    /// Scales that make `peak_mw` one power unit and `largest_cost_per_mw_year` one money
+    /// unit per power unit.
+    pub fn from_peak_and_cost(peak_mw: f64, largest_cost_per_mw_year: f64) -> Self {
+        let power = if peak_mw > 0.0 { 1.0 / peak_mw } else { 1.0 };
+        let money =
+            if largest_cost_per_mw_year > 0.0 { power / largest_cost_per_mw_year } else { power * 1e-6 };
+        Scale { power, money }
+    }
+
+    /// A site's peak firm load, or its average training quota if larger, MW.
+    pub fn peak_mw(site: &SiteInput) -> f64 {
         let peak = site.firm_load_mw.iter().copied().fold(0.0, f64::max);
-        let peak = peak.max(site.training.as_ref().map_or(0.0, |t| t.energy_quota_mwh / site.hours() as f64));
-        let power = if peak > 0.0 { 1.0 / peak } else { 1.0 };
+        peak.max(site.training.as_ref().map_or(0.0, |t| t.energy_quota_mwh / site.hours() as f64))
+    }
+
+    /// A site's largest annual capacity cost, money per MW (or MWh) per year.
+    pub fn largest_capacity_cost(site: &SiteInput) -> f64 {
         let costs = [
             site.solar.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year),
             site.wind.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year),
@@ -46,9 +63,37 @@ impl Scale {
             site.battery.as_ref().map_or(0.0, |b| b.power_cost_per_mw_year.max(b.energy_cost_per_mwh_year)),
             site.training.as_ref().map_or(0.0, |t| t.it_capacity_cost_per_mw_year),
         ];
-        let largest = costs.into_iter().fold(0.0, f64::max);
-        let money = if largest > 0.0 { power / largest } else { power * 1e-6 };
-        Scale { power, money }
+        costs.into_iter().fold(0.0, f64::max)
+    }
+}
+
+/// The energy balance of one hour: where terms of power arriving at the site's bus are
+/// added (a network adds its link flows here, +1 per MW into the bus in LP units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Balance {
+    /// `lower`: `-r_t <= 0`, `upper`: `r_t <= cf_s S + cf_w W`.
+    Pair {
+        /// The row saying that renewable output used is not negative.
+        lower: Row,
+        /// The row saying that it is at most what the capacities allow.
+        upper: Row,
+    },
+    /// `r_t = 0`: no renewable can produce in this hour.
+    Equality(Row),
+}
+
+impl Balance {
+    /// Adds `coef` x `column` of power into the bus (LP power units) to this balance.
+    pub fn add_inflow(&self, lp: &mut Builder, column: usize, coef: f64) {
+        // The rows hold -r_t (the lower row, and the equality) and +r_t (the upper row);
+        // power arriving lowers r_t, so it enters like gas: + in -r_t.
+        match *self {
+            Balance::Pair { lower, upper } => {
+                lp.add_term(lower, column, coef);
+                lp.add_term(upper, column, -coef);
+            }
+            Balance::Equality(row) => lp.add_term(row, column, coef),
+        }
     }
 }
 
@@ -72,107 +117,92 @@ pub struct Layout {
     pub soc_t: Option<usize>,
     pub training_t: Option<usize>,
     pub unserved_t: Option<usize>,
-    /// Number of columns.
-    pub columns: usize,
+    /// The site's columns are `first_column..end_column`.
+    pub first_column: usize,
+    pub end_column: usize,
+    /// The energy balance of each hour.
+    pub balance: Vec<Balance>,
 }
 
-/// The assembled problem: minimise `q'x` subject to `A x + s = b`, `s` in `cones`.
+/// The assembled problem of one site.
 pub struct Lp {
     pub layout: Layout,
     pub scale: Scale,
-    pub q: Vec<f64>,
-    pub a: CscMatrix<f64>,
-    pub b: Vec<f64>,
-    pub cones: Vec<SupportedConeT<f64>>,
+    pub problem: Problem,
 }
 
-/// Rows of one kind (equalities or inequalities) as triplets.
-#[derive(Default)]
-struct Rows {
-    triplets: Vec<(usize, usize, f64)>,
-    b: Vec<f64>,
+fn alloc(lp: &mut Builder, n: usize, present: bool) -> Option<usize> {
+    present.then(|| lp.columns(n))
 }
 
-impl Rows {
-    /// Adds the row `sum coef * x[col] (=|<=) rhs`.
-    fn push(&mut self, terms: &[(usize, f64)], rhs: f64) {
-        let row = self.b.len();
-        self.triplets.extend(terms.iter().filter(|(_, v)| *v != 0.0).map(|&(c, v)| (row, c, v)));
-        self.b.push(rhs);
-    }
-}
-
-fn alloc(next: &mut usize, n: usize, present: bool) -> Option<usize> {
-    present.then(|| {
-        let at = *next;
-        *next += n;
-        at
-    })
-}
-
-/// Builds the LP of a site.
+/// Builds the LP of a site alone, in its own scale.
 pub fn build(site: &SiteInput) -> Lp {
     let scale = Scale::of(site);
+    let mut lp = Builder::default();
+    let layout = add_site(&mut lp, site, scale);
+    Lp { layout, scale, problem: lp.finish() }
+}
+
+/// Writes a site's columns and rows into `lp` in the units of `scale`.
+pub fn add_site(lp: &mut Builder, site: &SiteInput, scale: Scale) -> Layout {
     let (power_scale, money_scale) = (scale.power, scale.money);
     let t_n = site.hours();
-    let mut n = 0;
+    let first_column = lp.column_count();
     // Training capped at zero does nothing (a quota beyond the cap is refused earlier).
     let training = site.training.as_ref().filter(|t| t.max_mw > 0.0);
     let mut l = Layout {
         hours: t_n,
         // A technology capped at zero is left out: a capacity held at zero by a pair of
         // inequalities has no interior, which stalls interior-point methods.
-        solar: alloc(&mut n, 1, site.solar.as_ref().is_some_and(|s| s.max_mw > 0.0)),
-        wind: alloc(&mut n, 1, site.wind.as_ref().is_some_and(|w| w.max_mw > 0.0)),
-        gas: alloc(&mut n, 1, site.gas.is_some()),
-        battery_power: alloc(&mut n, 1, site.battery.is_some()),
-        battery_energy: alloc(&mut n, 1, site.battery.is_some()),
-        training: alloc(&mut n, 1, training.is_some()),
+        solar: alloc(lp, 1, site.solar.as_ref().is_some_and(|s| s.max_mw > 0.0)),
+        wind: alloc(lp, 1, site.wind.as_ref().is_some_and(|w| w.max_mw > 0.0)),
+        gas: alloc(lp, 1, site.gas.is_some()),
+        battery_power: alloc(lp, 1, site.battery.is_some()),
+        battery_energy: alloc(lp, 1, site.battery.is_some()),
+        training: alloc(lp, 1, training.is_some()),
         ..Layout::default()
     };
-    l.gas_t = alloc(&mut n, t_n, site.gas.is_some());
-    l.grid_t = alloc(&mut n, t_n, site.grid.as_ref().is_some_and(|g| g.connection_mw > 0.0));
-    l.charge_t = alloc(&mut n, t_n, site.battery.is_some());
-    l.discharge_t = alloc(&mut n, t_n, site.battery.is_some());
-    l.soc_t = alloc(&mut n, t_n, site.battery.is_some());
-    l.training_t = alloc(&mut n, t_n, training.is_some());
-    l.unserved_t = alloc(&mut n, t_n, site.reliability.is_some());
-    l.columns = n;
+    l.gas_t = alloc(lp, t_n, site.gas.is_some());
+    l.grid_t = alloc(lp, t_n, site.grid.as_ref().is_some_and(|g| g.connection_mw > 0.0));
+    l.charge_t = alloc(lp, t_n, site.battery.is_some());
+    l.discharge_t = alloc(lp, t_n, site.battery.is_some());
+    l.soc_t = alloc(lp, t_n, site.battery.is_some());
+    l.training_t = alloc(lp, t_n, training.is_some());
+    l.unserved_t = alloc(lp, t_n, site.reliability.is_some());
+    l.first_column = first_column;
+    l.end_column = lp.column_count();
 
     let per_gw = money_scale / power_scale; // money per MW -> LP money per LP power unit
-    let mut q = vec![0.0; n];
-    let cap_cost = |col: Option<usize>, cost: f64, q: &mut Vec<f64>| {
+    let mut cap_cost = |col: Option<usize>, cost: f64| {
         if let Some(c) = col {
-            q[c] = cost * per_gw;
+            lp.set_cost(c, cost * per_gw);
         }
     };
-    cap_cost(l.solar, site.solar.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year), &mut q);
-    cap_cost(l.wind, site.wind.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year), &mut q);
-    cap_cost(l.gas, site.gas.as_ref().map_or(0.0, |g| g.capital_cost_per_mw_year), &mut q);
+    cap_cost(l.solar, site.solar.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year));
+    cap_cost(l.wind, site.wind.as_ref().map_or(0.0, |s| s.capital_cost_per_mw_year));
+    cap_cost(l.gas, site.gas.as_ref().map_or(0.0, |g| g.capital_cost_per_mw_year));
     if let Some(b) = &site.battery {
-        cap_cost(l.battery_power, b.power_cost_per_mw_year, &mut q);
-        cap_cost(l.battery_energy, b.energy_cost_per_mwh_year, &mut q);
+        cap_cost(l.battery_power, b.power_cost_per_mw_year);
+        cap_cost(l.battery_energy, b.energy_cost_per_mwh_year);
     }
-    cap_cost(l.training, training.map_or(0.0, |t| t.it_capacity_cost_per_mw_year), &mut q);
+    cap_cost(l.training, training.map_or(0.0, |t| t.it_capacity_cost_per_mw_year));
     for t in 0..t_n {
         if let (Some(g), Some(gas)) = (l.gas_t, &site.gas) {
-            q[g + t] = gas.marginal_cost_per_mwh * per_gw;
+            lp.set_cost(g + t, gas.marginal_cost_per_mwh * per_gw);
         }
         if let (Some(m), Some(grid)) = (l.grid_t, &site.grid) {
-            q[m + t] = grid.price_per_mwh[t] * per_gw;
+            lp.set_cost(m + t, grid.price_per_mwh[t] * per_gw);
         }
         if let (Some(x), Some(tr)) = (l.training_t, training) {
-            q[x + t] = -tr.value_per_mwh * per_gw;
+            lp.set_cost(x + t, -tr.value_per_mwh * per_gw);
         }
         if let (Some(u), Some(rel)) = (l.unserved_t, &site.reliability) {
             let voll = rel.value_of_lost_load_per_mwh;
-            q[u + t] = if voll.is_finite() { voll * per_gw } else { 0.0 };
+            lp.set_cost(u + t, if voll.is_finite() { voll * per_gw } else { 0.0 });
         }
     }
 
     let eta = site.battery.as_ref().map_or(1.0, |b| b.round_trip_efficiency.sqrt());
-    let mut eq = Rows::default();
-    let mut le = Rows::default();
     let mut terms: Vec<(usize, f64)> = Vec::with_capacity(16);
     for t in 0..t_n {
         let load = site.firm_load_mw[t] * power_scale;
@@ -197,7 +227,7 @@ pub fn build(site: &SiteInput) -> Lp {
         let cf_s = l.solar.map_or(0.0, |_| site.solar_cf[t]);
         let cf_w = l.wind.map_or(0.0, |_| site.wind_cf[t]);
         if cf_s + cf_w > 0.0 {
-            le.push(&terms, load); // r_t >= 0
+            let lower = lp.at_most(&terms, load); // r_t >= 0
             let mut upper: Vec<(usize, f64)> = terms.iter().map(|&(c, v)| (c, -v)).collect();
             if let Some(s) = l.solar {
                 upper.push((s, -cf_s));
@@ -205,44 +235,45 @@ pub fn build(site: &SiteInput) -> Lp {
             if let Some(w) = l.wind {
                 upper.push((w, -cf_w));
             }
-            le.push(&upper, -load); // r_t <= cf_s S + cf_w W
+            let upper = lp.at_most(&upper, -load); // r_t <= cf_s S + cf_w W
+            l.balance.push(Balance::Pair { lower, upper });
         } else {
-            eq.push(&terms, load); // r_t = 0
+            l.balance.push(Balance::Equality(lp.equality(&terms, load))); // r_t = 0
         }
 
         if let (Some(g), Some(cap)) = (l.gas_t, l.gas) {
-            le.push(&[(g + t, 1.0), (cap, -1.0)], 0.0);
-            le.push(&[(g + t, -1.0)], 0.0);
+            lp.at_most(&[(g + t, 1.0), (cap, -1.0)], 0.0);
+            lp.at_most(&[(g + t, -1.0)], 0.0);
         }
         if let (Some(m), Some(grid)) = (l.grid_t, &site.grid) {
             if grid.connection_mw.is_finite() {
-                le.push(&[(m + t, 1.0)], grid.connection_mw * power_scale);
+                lp.at_most(&[(m + t, 1.0)], grid.connection_mw * power_scale);
             }
-            le.push(&[(m + t, -1.0)], 0.0);
+            lp.at_most(&[(m + t, -1.0)], 0.0);
         }
         if let (Some(c), Some(d), Some(e), Some(p), Some(cap_e)) =
             (l.charge_t, l.discharge_t, l.soc_t, l.battery_power, l.battery_energy)
         {
-            le.push(&[(c + t, 1.0), (p, -1.0)], 0.0);
-            le.push(&[(c + t, -1.0)], 0.0);
-            le.push(&[(d + t, eta), (p, -1.0)], 0.0);
-            le.push(&[(d + t, -1.0)], 0.0);
-            le.push(&[(e + t, 1.0), (cap_e, -1.0)], 0.0);
-            le.push(&[(e + t, -1.0)], 0.0);
+            lp.at_most(&[(c + t, 1.0), (p, -1.0)], 0.0);
+            lp.at_most(&[(c + t, -1.0)], 0.0);
+            lp.at_most(&[(d + t, eta), (p, -1.0)], 0.0);
+            lp.at_most(&[(d + t, -1.0)], 0.0);
+            lp.at_most(&[(e + t, 1.0), (cap_e, -1.0)], 0.0);
+            lp.at_most(&[(e + t, -1.0)], 0.0);
             let prev = if t == 0 { t_n - 1 } else { t - 1 };
-            eq.push(&[(e + t, 1.0), (e + prev, -1.0), (c + t, -eta), (d + t, 1.0)], 0.0);
+            lp.equality(&[(e + t, 1.0), (e + prev, -1.0), (c + t, -eta), (d + t, 1.0)], 0.0);
         }
         if let (Some(x), Some(k), Some(tr)) = (l.training_t, l.training, training) {
             if tr.min_load_share >= 1.0 {
                 // Flat training: an equality, not an inequality pair with no interior.
-                eq.push(&[(x + t, 1.0), (k, -1.0)], 0.0);
+                lp.equality(&[(x + t, 1.0), (k, -1.0)], 0.0);
             } else {
-                le.push(&[(x + t, 1.0), (k, -1.0)], 0.0);
-                le.push(&[(x + t, -1.0), (k, tr.min_load_share)], 0.0);
+                lp.at_most(&[(x + t, 1.0), (k, -1.0)], 0.0);
+                lp.at_most(&[(x + t, -1.0), (k, tr.min_load_share)], 0.0);
             }
         }
         if let Some(u) = l.unserved_t {
-            le.push(&[(u + t, -1.0)], 0.0);
+            lp.at_most(&[(u + t, -1.0)], 0.0);
         }
     }
     // Capacities are non-negative and bounded where a maximum is given.
@@ -256,49 +287,23 @@ pub fn build(site: &SiteInput) -> Lp {
     ];
     for (col, max) in maxima {
         if let Some(c) = col {
-            le.push(&[(c, -1.0)], 0.0);
+            lp.at_most(&[(c, -1.0)], 0.0);
             if max.is_finite() {
-                le.push(&[(c, 1.0)], max * power_scale);
+                lp.at_most(&[(c, 1.0)], max * power_scale);
             }
         }
     }
     if let (Some(x), Some(tr)) = (l.training_t, training) {
         if tr.energy_quota_mwh > 0.0 {
             let all: Vec<(usize, f64)> = (0..t_n).map(|t| (x + t, -1.0)).collect();
-            le.push(&all, -tr.energy_quota_mwh * power_scale);
+            lp.at_most(&all, -tr.energy_quota_mwh * power_scale);
         }
     }
     if let (Some(u), Some(rel)) = (l.unserved_t, &site.reliability) {
         let firm: f64 = site.firm_load_mw.iter().sum();
         let all: Vec<(usize, f64)> = (0..t_n).map(|t| (u + t, 1.0)).collect();
-        le.push(&all, rel.max_unserved_share * firm * power_scale);
+        lp.at_most(&all, rel.max_unserved_share * firm * power_scale);
     }
 
-    let (n_eq, n_le) = (eq.b.len(), le.b.len());
-    let mut triplets = eq.triplets;
-    triplets.extend(le.triplets.into_iter().map(|(r, c, v)| (r + n_eq, c, v)));
-    let mut b = eq.b;
-    b.extend(le.b);
-    let a = csc(n_eq + n_le, n, triplets);
-    let mut cones = Vec::new();
-    if n_eq > 0 {
-        cones.push(SupportedConeT::ZeroConeT(n_eq));
-    }
-    cones.push(SupportedConeT::NonnegativeConeT(n_le));
-    Lp { layout: l, scale, q, a, b, cones }
-}
-
-/// Compressed sparse columns from triplets (no duplicates expected).
-fn csc(m: usize, n: usize, mut triplets: Vec<(usize, usize, f64)>) -> CscMatrix<f64> {
-    triplets.sort_unstable_by_key(|&(r, c, _)| (c, r));
-    let mut colptr = vec![0usize; n + 1];
-    for &(_, c, _) in &triplets {
-        colptr[c + 1] += 1;
-    }
-    for c in 0..n {
-        colptr[c + 1] += colptr[c];
-    }
-    let rowval = triplets.iter().map(|t| t.0).collect();
-    let nzval = triplets.iter().map(|t| t.2).collect();
-    CscMatrix::new(m, n, colptr, rowval, nzval)
+    l
 }

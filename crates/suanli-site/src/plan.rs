@@ -3,9 +3,8 @@
 
 use std::time::Instant;
 
-use clarabel::algebra::CscMatrix;
-use clarabel::solver::{DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus};
 use serde::Serialize;
+use suanli_lp::{Method, Options, Problem, Solved, Unsolved};
 
 use crate::input::SiteInput;
 use crate::lp::{build, Layout};
@@ -13,7 +12,7 @@ use crate::lp::{build, Layout};
 /// Which solver plans the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SolverChoice {
-    /// This crate's interior-point method on the augmented system ([`crate::augmented`]),
+    /// This crate's interior-point method on the augmented system (`suanli_lp::augmented`),
     /// falling back to Clarabel when it does not converge (Clarabel also certifies
     /// infeasibility).
     #[default]
@@ -229,8 +228,7 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
     crate::check::validate(site)?;
     crate::check::feasibility(site)?;
     let (raw, mut report) = match settings.solver {
-        SolverChoice::Augmented => solve_augmented(site, settings)?,
-        SolverChoice::Clarabel => solve_clarabel(site, settings)?,
+        SolverChoice::Augmented | SolverChoice::Clarabel => solve_lp(site, settings)?,
         SolverChoice::Highs => solve_highs(site, settings)?,
     };
     let dispatch = to_dispatch(site, &raw);
@@ -257,137 +255,63 @@ struct Raw {
     unserved: Vec<f64>,
 }
 
-/// Solves with [`crate::augmented`]; if it does not converge, with Clarabel, saying why.
-fn solve_augmented(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
+/// Solves the site's LP with the chosen interior point (Clarabel as fallback).
+fn solve_lp(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
     let t0 = Instant::now();
     let lp = build(site);
     let build_time_s = t0.elapsed().as_secs_f64();
-    let equalities = match lp.cones.first() {
-        Some(clarabel::solver::SupportedConeT::ZeroConeT(k)) => *k,
-        _ => 0,
+    let method = match settings.solver {
+        SolverChoice::Clarabel => Method::Clarabel,
+        _ => Method::Augmented,
     };
-    let t1 = Instant::now();
-    let solved =
-        crate::augmented::solve(&lp.q, &lp.a, &lp.b, equalities, settings.tolerance, settings.max_iterations);
-    let solve_time_s = t1.elapsed().as_secs_f64();
-    match solved {
-        Ok(sol) => {
-            let raw = raw_from_layout(&lp.layout, lp.scale.power, &sol.x);
-            let report = SolverReport {
-                name: "suanli augmented interior point",
-                status: "Solved".into(),
-                iterations: sol.iterations,
-                retried_with_refinement: false,
-                fallback: None,
-                build_time_s,
-                solve_time_s,
-                primal_objective: sol.primal_objective / lp.scale.money,
-                dual_objective: sol.dual_objective / lp.scale.money,
-                variables: lp.layout.columns,
-                constraints: lp.b.len(),
-                max_balance_violation_mw: 0.0,
-            };
-            Ok((raw, report))
-        }
-        Err(failure) => {
-            let (raw, mut report) = clarabel_on(&lp, build_time_s, settings)?;
-            report.fallback =
-                Some(format!("the augmented interior point stopped: {failure} after {solve_time_s:.2} s"));
-            Ok((raw, report))
-        }
-    }
-}
-
-fn solve_clarabel(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
-    let t0 = Instant::now();
-    let lp = build(site);
-    clarabel_on(&lp, t0.elapsed().as_secs_f64(), settings)
-}
-
-/// Solves the built LP with Clarabel.
-fn clarabel_on(
-    lp: &crate::lp::Lp,
-    build_time_s: f64,
-    settings: &Settings,
-) -> Result<(Raw, SolverReport), SiteError> {
-    // Iterative refinement of every Newton system costs a third of the solve time (dc1:
-    // 3.8 s with it, 2.4 s without, same objective to 1e-10) and these LPs rarely need
-    // it: solve without, and again with it only if that does not end in an optimum.
-    // Termination checks the residuals either way, so a solution is as exact.
-    let mut solver = clarabel_solver(lp, settings, false)?;
-    let t1 = Instant::now();
-    solver.solve();
-    let mut solve_time_s = t1.elapsed().as_secs_f64();
-    let mut iterations = solver.solution.iterations;
-    let retried_with_refinement = solver.solution.status != SolverStatus::Solved;
-    if retried_with_refinement {
-        solver = clarabel_solver(lp, settings, true)?;
-        let t2 = Instant::now();
-        solver.solve();
-        solve_time_s += t2.elapsed().as_secs_f64();
-        iterations += solver.solution.iterations;
-    }
-    let sol = &solver.solution;
-    match sol.status {
-        SolverStatus::Solved => {}
-        SolverStatus::PrimalInfeasible | SolverStatus::AlmostPrimalInfeasible => {
-            return Err(SiteError::Infeasible(
-                "no combination of the allowed technologies meets every requirement (the pre-checks found no single hour or quota to blame)".into(),
-            ));
-        }
-        SolverStatus::DualInfeasible | SolverStatus::AlmostDualInfeasible => {
-            return Err(SiteError::Infeasible(
-                "the problem is unbounded: a training value per MWh above the cost of supply with no capacity limit makes more training always pay; set training max_mw or lower value_per_mwh".into(),
-            ));
-        }
-        other => {
-            return Err(SiteError::NotSolved {
-                status: format!("{other:?}"),
-                iterations,
-                hint: "try a looser tolerance or check for extreme costs".into(),
-            })
-        }
-    }
-    let x = &sol.x;
-    let l = &lp.layout;
-    let raw = raw_from_layout(l, lp.scale.power, x);
-    let report = SolverReport {
-        name: "clarabel",
-        status: format!("{:?}", sol.status),
-        iterations,
-        retried_with_refinement,
-        fallback: None,
-        build_time_s,
-        solve_time_s,
-        primal_objective: sol.obj_val / lp.scale.money,
-        dual_objective: sol.obj_val_dual / lp.scale.money,
-        variables: l.columns,
-        constraints: lp.b.len(),
-        max_balance_violation_mw: 0.0,
-    };
+    let solved = solve_problem(&lp.problem, method, settings)?;
+    let raw = raw_from_layout(&lp.layout, lp.scale.power, &solved.x);
+    let report = solver_report(&solved, lp.scale.money, build_time_s, &lp.problem);
     Ok((raw, report))
 }
 
-/// A Clarabel solver for `lp`, refining each Newton step iteratively if `refine`.
-fn clarabel_solver(
-    lp: &crate::lp::Lp,
-    settings: &Settings,
-    refine: bool,
-) -> Result<DefaultSolver<f64>, SiteError> {
-    let tol = settings.tolerance;
-    let solver_settings = DefaultSettingsBuilder::default()
-        .verbose(false)
-        .max_iter(settings.max_iterations)
-        .tol_gap_abs(tol)
-        .tol_gap_rel(tol)
-        .tol_feas(tol)
-        .tol_ktratio(tol.sqrt())
-        .iterative_refinement_enable(refine)
-        .build()
-        .map_err(|e| SiteError::Input(format!("bad solver settings: {e:?}")))?;
-    let p = CscMatrix::<f64>::zeros((lp.layout.columns, lp.layout.columns));
-    DefaultSolver::new(&p, &lp.q, &lp.a, &lp.b, &lp.cones, solver_settings)
-        .map_err(|e| SiteError::Input(format!("the solver rejected the problem: {e:?}")))
+/// Solves a problem (a site's or a network's), turning what went wrong into a
+/// [`SiteError`] that says what to change.
+pub fn solve_problem(problem: &Problem, method: Method, settings: &Settings) -> Result<Solved, SiteError> {
+    let options = Options { method, tolerance: settings.tolerance, max_iterations: settings.max_iterations };
+    suanli_lp::solve(problem, &options).map_err(|e| match e {
+        Unsolved::Infeasible => SiteError::Infeasible(
+            "no combination of the allowed technologies meets every requirement (the pre-checks found no single hour or quota to blame)".into(),
+        ),
+        Unsolved::Unbounded => SiteError::Infeasible(
+            "the problem is unbounded: a training value per MWh above the cost of supply with no capacity limit makes more training always pay; set training max_mw or lower value_per_mwh".into(),
+        ),
+        Unsolved::Stopped { status, iterations } => SiteError::NotSolved {
+            status,
+            iterations,
+            hint: "try a looser tolerance or check for extreme costs".into(),
+        },
+        Unsolved::Rejected(m) => SiteError::Input(m),
+    })
+}
+
+/// The solver report of a solution, objectives in money per year (`money_scale` LP money
+/// units per unit of money).
+pub fn solver_report(
+    solved: &Solved,
+    money_scale: f64,
+    build_time_s: f64,
+    problem: &Problem,
+) -> SolverReport {
+    SolverReport {
+        name: solved.solver,
+        status: "Solved".into(),
+        iterations: solved.iterations,
+        retried_with_refinement: solved.retried_with_refinement,
+        fallback: solved.fallback.clone(),
+        build_time_s,
+        solve_time_s: solved.solve_time_s,
+        primal_objective: solved.primal_objective / money_scale,
+        dual_objective: solved.dual_objective / money_scale,
+        variables: problem.columns(),
+        constraints: problem.rows(),
+        max_balance_violation_mw: 0.0,
+    }
 }
 
 #[cfg(not(feature = "highs"))]
@@ -400,18 +324,15 @@ fn solve_highs(_: &SiteInput, _: &Settings) -> Result<(Raw, SolverReport), SiteE
 /// Solves the compact LP with HiGHS (simplex: a vertex solution).
 #[cfg(feature = "highs")]
 fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverReport), SiteError> {
-    use clarabel::solver::SupportedConeT;
     use highs::{ColProblem, HighsModelStatus, Sense};
 
     let t0 = Instant::now();
-    let lp = build(site);
-    let n_eq = match lp.cones.first() {
-        Some(SupportedConeT::ZeroConeT(k)) => *k,
-        _ => 0,
-    };
+    let built = build(site);
+    let lp = &built.problem;
+    let n_eq = lp.equalities;
     // Rows with one nonzero are bounds: give them to HiGHS as column bounds.
     let a = &lp.a;
-    let n = lp.layout.columns;
+    let n = lp.columns();
     let mut row_nnz = vec![0usize; lp.b.len()];
     a.rowval.iter().for_each(|&r| row_nnz[r] += 1);
     let (mut lower, mut upper) = (vec![f64::NEG_INFINITY; n], vec![f64::INFINITY; n]);
@@ -472,8 +393,8 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
         }
     }
     let x = solved.get_solution().columns().to_vec();
-    let objective = solved.objective_value() / lp.scale.money;
-    let raw = raw_from_layout(&lp.layout, lp.scale.power, &x);
+    let objective = solved.objective_value() / built.scale.money;
+    let raw = raw_from_layout(&built.layout, built.scale.power, &x);
     let report = SolverReport {
         name: "highs (dual simplex)",
         status: "Optimal".into(),
@@ -482,8 +403,8 @@ fn solve_highs(site: &SiteInput, _settings: &Settings) -> Result<(Raw, SolverRep
         solve_time_s,
         primal_objective: objective,
         dual_objective: objective,
-        variables: lp.layout.columns,
-        constraints: lp.b.len(),
+        variables: lp.columns(),
+        constraints: lp.rows(),
         max_balance_violation_mw: 0.0,
         retried_with_refinement: false,
         fallback: None,

@@ -1,5 +1,5 @@
 //! A primal-dual interior-point method (Mehrotra predictor-corrector with Gondzio's
-//! centrality correctors, infeasible start) for the site LP in Clarabel's form,
+//! centrality correctors, infeasible start) for an LP in Clarabel's form ([`Problem`]),
 //!
 //! ```text
 //! min q'x  s.t.  A x + s = b,  s = 0 on the first `equalities` rows, s >= 0 on the rest,
@@ -17,7 +17,7 @@
 //!
 //! with Clarabel's sparse LDL' (QDLDL, AMD ordering, signed regularisation).
 //!
-//! Why a second interior-point method beside Clarabel: on the site LP Clarabel spends half
+//! Why a second interior-point method beside Clarabel: on the site LP (suanli-site) Clarabel spends half
 //! its time outside the factorisation (its homogeneous embedding needs a third solve per
 //! iteration, its general cone machinery copies and rescales the whole KKT matrix every
 //! iteration, and every bound is a row of the KKT system). For an LP the textbook method
@@ -27,6 +27,8 @@
 
 use clarabel::algebra::CscMatrix;
 use clarabel::qdldl::{QDLDLFactorisation, QDLDLSettingsBuilder};
+
+use crate::Problem;
 
 /// Static regularisation added to the primal block and subtracted from the dual block
 /// (Clarabel's default constant).
@@ -68,15 +70,9 @@ pub struct Solution {
 
 /// Solves `min q'x s.t. a x + s = b` with `s = 0` on the first `equalities` rows and
 /// `s >= 0` on the others, to a relative gap and relative residuals below `tolerance`.
-pub fn solve(
-    q: &[f64],
-    a: &CscMatrix<f64>,
-    b: &[f64],
-    equalities: usize,
-    tolerance: f64,
-    max_iterations: u32,
-) -> Result<Solution, Failure> {
-    let p = Reduced::new(a, b, equalities);
+pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<Solution, Failure> {
+    let (q, equalities) = (&problem.q[..], problem.equalities);
+    let p = Reduced::new(&problem.a, &problem.b, equalities);
     let (a, b, at) = (&p.a, &p.b[..], &p.at);
     let (m, n, eqs) = (a.m, a.n, equalities);
     let (le, short, bounded) = (m - eqs, p.short.len(), &p.bounded);
@@ -507,7 +503,6 @@ impl Kkt {
     /// d dp + p dd = c on every pair (s, l) of an inequality row and (x - bound, z) of a
     /// bounded column.
     #[allow(clippy::too_many_arguments)]
-    #[allow(clippy::too_many_arguments)]
     fn newton(
         &mut self,
         p: &Reduced,
@@ -627,7 +622,7 @@ mod tests {
     use super::*;
 
     /// Rows as (entries, rhs), the first `equalities` of them equalities.
-    fn lp(n: usize, rows: &[(&[(usize, f64)], f64)]) -> (CscMatrix<f64>, Vec<f64>) {
+    fn lp(q: &[f64], equalities: usize, rows: &[(&[(usize, f64)], f64)]) -> Problem {
         let (mut i, mut j, mut v) = (Vec::new(), Vec::new(), Vec::new());
         for (r, (entries, _)) in rows.iter().enumerate() {
             for &(c, x) in entries.iter() {
@@ -636,15 +631,17 @@ mod tests {
                 v.push(x);
             }
         }
-        (CscMatrix::new_from_triplets(rows.len(), n, i, j, v), rows.iter().map(|r| r.1).collect())
+        let a = CscMatrix::new_from_triplets(rows.len(), q.len(), i, j, v);
+        Problem { q: q.to_vec(), a, b: rows.iter().map(|r| r.1).collect(), equalities }
     }
 
     #[test]
     fn solves_a_small_lp_with_bounds_short_rows_and_an_equality() {
         // min x0 + 2 x1 + 3 x2  s.t.  x0 + x1 + x2 = 4,  x0 <= 1,  x1 - x2 >= 1,  x >= 0:
         // x0 = 1, then x1 = 3 (x2 = 0 costs least): 7.
-        let (a, b) = lp(
-            3,
+        let problem = lp(
+            &[1.0, 2.0, 3.0],
+            1,
             &[
                 (&[(0, 1.0), (1, 1.0), (2, 1.0)], 4.0),
                 (&[(0, 1.0)], 1.0),
@@ -654,7 +651,7 @@ mod tests {
                 (&[(2, -1.0)], 0.0),
             ],
         );
-        let s = solve(&[1.0, 2.0, 3.0], &a, &b, 1, 1e-10, 100).unwrap();
+        let s = solve(&problem, 1e-10, 100).unwrap();
         assert!((s.primal_objective - 7.0).abs() < 1e-8, "{}", s.primal_objective);
         assert!((s.dual_objective - 7.0).abs() < 1e-8, "{}", s.dual_objective);
         for (x, want) in s.x.iter().zip([1.0, 3.0, 0.0]) {
@@ -665,7 +662,7 @@ mod tests {
     #[test]
     fn an_infeasible_lp_is_reported_not_solved() {
         // x >= 1 and x <= 0.
-        let (a, b) = lp(1, &[(&[(0, -1.0)], -1.0), (&[(0, 1.0)], 0.0)]);
-        assert!(solve(&[1.0], &a, &b, 0, 1e-10, 200).is_err());
+        let problem = lp(&[1.0], 0, &[(&[(0, -1.0)], -1.0), (&[(0, 1.0)], 0.0)]);
+        assert!(solve(&problem, 1e-10, 200).is_err());
     }
 }
