@@ -15,7 +15,8 @@
 //! [   A     -(S/L + d)  ] [dl] = [r2]      S/L = 0 on equality rows
 //! ```
 //!
-//! with Clarabel's sparse LDL' (QDLDL, AMD ordering, signed regularisation).
+//! with a sparse LDL' (AMD ordering, signed regularisation: Clarabel's QDLDL, or faer's
+//! supernodal factorisation when fill-in is heavy; see `ldl.rs`).
 //!
 //! Why a second interior-point method beside Clarabel: on the site LP (suanli-site) Clarabel spends half
 //! its time outside the factorisation (its homogeneous embedding needs a third solve per
@@ -26,7 +27,8 @@
 //! converge and the planner falls back to Clarabel.
 
 use clarabel::algebra::CscMatrix;
-use clarabel::qdldl::{QDLDLFactorisation, QDLDLSettingsBuilder};
+
+use crate::ldl::Ldl;
 
 use crate::Problem;
 
@@ -72,7 +74,7 @@ pub struct Solution {
 /// `s >= 0` on the others, to a relative gap and relative residuals below `tolerance`.
 pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<Solution, Failure> {
     let (q, equalities) = (&problem.q[..], problem.equalities);
-    let p = Reduced::new(&problem.a, &problem.b, equalities);
+    let p = Reduced::new(problem);
     let (a, b, at) = (&p.a, &p.b[..], &p.at);
     let (m, n, eqs) = (a.m, a.n, equalities);
     let (le, short, bounded) = (m - eqs, p.short.len(), &p.bounded);
@@ -315,7 +317,8 @@ struct Reduced {
 }
 
 impl Reduced {
-    fn new(a: &CscMatrix<f64>, b: &[f64], equalities: usize) -> Self {
+    fn new(problem: &Problem) -> Self {
+        let (a, b, equalities) = (&problem.a, &problem.b[..], problem.equalities);
         let at = transpose(a);
         let (m, n) = (a.m, a.n);
         let mut lower = vec![f64::NEG_INFINITY; n];
@@ -350,7 +353,7 @@ impl Reduced {
 /// The augmented matrix, its factorisation and where its diagonal sits.
 struct Kkt {
     n: usize,
-    factors: QDLDLFactorisation<f64>,
+    factors: Ldl,
     /// Indices (into the matrix's values) of the primal block's entries: diagonal, then
     /// the off-diagonal entry of each two-column short row.
     primal_entries: Vec<usize>,
@@ -425,15 +428,7 @@ impl Kkt {
         primal_entries.extend(pair_at);
         let matrix = CscMatrix::new(n + m, n + m, colptr, rowval, nzval);
         let signs: Vec<i8> = (0..n + m).map(|i| if i < n { 1 } else { -1 }).collect();
-        let settings = QDLDLSettingsBuilder::default()
-            .Dsigns(signs)
-            .regularize_enable(true)
-            .regularize_eps(1e-13)
-            .regularize_delta(2e-7)
-            .build()
-            .map_err(|e| Failure::Numerical(format!("{e:?}")))?;
-        let factors = QDLDLFactorisation::new(&matrix, Some(settings))
-            .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
+        let factors = Ldl::new(matrix, signs)?;
         let primal_values = vec![0.0; primal_entries.len()];
         Ok(Kkt {
             n,
@@ -476,11 +471,7 @@ impl Kkt {
         }
         self.factors.update_values(&self.primal_entries, &self.primal_values);
         self.factors.update_values(&self.dual_diagonal, &self.dual_values);
-        self.factors.refactor().map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
-        if self.factors.Dinv.iter().any(|d| !d.is_finite()) {
-            return Err(Failure::Numerical("zero pivot".into()));
-        }
-        Ok(())
+        self.factors.refactor()
     }
 
     /// Solves the full system given the right sides of the kept system (`rhs`) and of the

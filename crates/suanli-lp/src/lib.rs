@@ -29,6 +29,7 @@
 pub mod augmented;
 mod builder;
 pub mod clarabel;
+mod ldl;
 mod solve;
 
 pub use builder::{Builder, Problem, Row};

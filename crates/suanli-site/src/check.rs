@@ -96,7 +96,8 @@ pub fn balance_violation_mw(site: &SiteInput, d: &Dispatch) -> f64 {
     let eta = site.battery.as_ref().map_or(1.0, |b| b.round_trip_efficiency.sqrt());
     let mut worst: f64 = 0.0;
     for t in 0..n {
-        let supply = d.solar_mw[t] + d.wind_mw[t] + d.gas_mw[t] + d.grid_mw[t] + d.discharge_mw[t];
+        let supply =
+            d.solar_mw[t] + d.wind_mw[t] + d.gas_mw[t] + d.grid_mw[t] + d.discharge_mw[t] + d.import_mw[t];
         let demand = d.firm_mw[t] + d.training_mw[t] + d.charge_mw[t];
         worst = worst.max((supply - demand).abs());
         if site.battery.is_some() {

@@ -34,7 +34,6 @@
 pub mod check;
 pub mod file;
 pub mod input;
-#[allow(missing_docs)]
 pub mod lp;
 pub mod plan;
 pub mod report;

@@ -97,28 +97,42 @@ impl Balance {
     }
 }
 
-/// Where each variable sits in the column vector.
+/// Where each variable sits in the column vector. Capacity columns hold one value;
+/// hourly blocks (`*_t`) start at the column given, hour t at `start + t`. `None`: the
+/// site has no such variable.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     /// Number of hours.
     pub hours: usize,
-    /// Capacity columns.
+    /// Solar capacity, LP power units.
     pub solar: Option<usize>,
+    /// Wind capacity.
     pub wind: Option<usize>,
+    /// Gas capacity.
     pub gas: Option<usize>,
+    /// Battery power.
     pub battery_power: Option<usize>,
+    /// Battery energy (LP power units x 1 h).
     pub battery_energy: Option<usize>,
+    /// Training IT capacity.
     pub training: Option<usize>,
-    /// First column of each hourly block (hour t is `start + t`).
+    /// Gas output per hour.
     pub gas_t: Option<usize>,
+    /// Grid import per hour.
     pub grid_t: Option<usize>,
+    /// Battery charging per hour.
     pub charge_t: Option<usize>,
+    /// Energy taken from the store per hour (before discharge losses).
     pub discharge_t: Option<usize>,
+    /// State of charge at the end of each hour.
     pub soc_t: Option<usize>,
+    /// Training load per hour.
     pub training_t: Option<usize>,
+    /// Unserved firm load per hour.
     pub unserved_t: Option<usize>,
-    /// The site's columns are `first_column..end_column`.
+    /// First column of the site.
     pub first_column: usize,
+    /// One past the site's last column.
     pub end_column: usize,
     /// The energy balance of each hour.
     pub balance: Vec<Balance>,
@@ -126,8 +140,11 @@ pub struct Layout {
 
 /// The assembled problem of one site.
 pub struct Lp {
+    /// Where the site's variables are.
     pub layout: Layout,
+    /// Its units.
     pub scale: Scale,
+    /// The problem.
     pub problem: Problem,
 }
 

@@ -188,6 +188,9 @@ pub struct Dispatch {
     pub training_mw: Vec<f64>,
     /// Unserved firm load.
     pub unserved_mw: Vec<f64>,
+    /// Power arriving over links from other sites (negative: sent away); zero for a site
+    /// planned alone.
+    pub import_mw: Vec<f64>,
 }
 
 /// A least-cost plan for a site.
@@ -231,15 +234,40 @@ pub fn plan(site: &SiteInput, settings: &Settings) -> Result<SitePlan, SiteError
         SolverChoice::Augmented | SolverChoice::Clarabel => solve_lp(site, settings)?,
         SolverChoice::Highs => solve_highs(site, settings)?,
     };
-    let dispatch = to_dispatch(site, &raw);
-    let violation = crate::check::balance_violation_mw(site, &dispatch);
+    let dispatch = to_dispatch(site, &raw, None);
+    report.max_balance_violation_mw = checked_balance(site, &dispatch, settings)?;
+    Ok(crate::report::summarise(site, raw.capacities, dispatch, report))
+}
+
+/// The largest hourly balance violation of a dispatch, MW, or an error when it exceeds
+/// the settings' tolerance.
+fn checked_balance(site: &SiteInput, dispatch: &Dispatch, settings: &Settings) -> Result<f64, SiteError> {
+    let violation = crate::check::balance_violation_mw(site, dispatch);
     if violation > settings.balance_tolerance_mw {
         return Err(SiteError::Check(format!(
-            "the hourly energy balance is off by up to {violation:.3e} MW (tolerance {:.1e} MW)",
-            settings.balance_tolerance_mw
+            "the hourly energy balance of {} is off by up to {violation:.3e} MW (tolerance {:.1e} MW)",
+            site.name, settings.balance_tolerance_mw
         )));
     }
-    report.max_balance_violation_mw = violation;
+    Ok(violation)
+}
+
+/// Reads one site's plan from the solution `x` of a problem that holds the site (a
+/// network's), given the power arriving from elsewhere each hour (`import_mw`, negative
+/// when the site sends power away), checks its hourly balance and summarises it. The
+/// site's objective is its own costs; `report` is the whole problem's.
+pub fn site_plan_from_solution(
+    site: &SiteInput,
+    layout: &Layout,
+    power_scale: f64,
+    x: &[f64],
+    import_mw: &[f64],
+    mut report: SolverReport,
+    settings: &Settings,
+) -> Result<SitePlan, SiteError> {
+    let raw = raw_from_layout(layout, power_scale, x);
+    let dispatch = to_dispatch(site, &raw, Some(import_mw));
+    report.max_balance_violation_mw = checked_balance(site, &dispatch, settings)?;
     Ok(crate::report::summarise(site, raw.capacities, dispatch, report))
 }
 
@@ -452,8 +480,9 @@ fn capacities(cols: [Option<usize>; 6], x: &[f64], power_scale: f64) -> Capaciti
 
 /// The hourly dispatch in MW from the LP's answer: renewable output follows from the
 /// balance, split between solar and wind in proportion to what each could give (both cost
-/// nothing to run), the rest of what they could give is curtailed.
-fn to_dispatch(site: &SiteInput, raw: &Raw) -> Dispatch {
+/// nothing to run), the rest of what they could give is curtailed. `import_mw` is the
+/// power arriving from other sites (none for a site alone).
+fn to_dispatch(site: &SiteInput, raw: &Raw, import_mw: Option<&[f64]>) -> Dispatch {
     let eta = site.battery.as_ref().map_or(1.0, |b| b.round_trip_efficiency.sqrt());
     let mut d = Dispatch {
         gas_mw: raw.gas.clone(),
@@ -463,13 +492,17 @@ fn to_dispatch(site: &SiteInput, raw: &Raw) -> Dispatch {
         soc_mwh: raw.soc.clone(),
         training_mw: raw.training.clone(),
         unserved_mw: raw.unserved.clone(),
+        import_mw: import_mw.map_or_else(|| vec![0.0; site.hours()], <[f64]>::to_vec),
         ..Dispatch::default()
     };
     let (solar_cap, wind_cap) = (raw.capacities.solar_mw, raw.capacities.wind_mw);
     for t in 0..site.hours() {
         let firm = site.firm_load_mw[t] - d.unserved_mw[t];
-        let renewable =
-            firm + d.training_mw[t] + d.charge_mw[t] - d.gas_mw[t] - d.grid_mw[t] - d.discharge_mw[t];
+        let renewable = firm + d.training_mw[t] + d.charge_mw[t]
+            - d.gas_mw[t]
+            - d.grid_mw[t]
+            - d.discharge_mw[t]
+            - d.import_mw[t];
         let (avail_s, avail_w) = (site.solar_cf[t] * solar_cap, site.wind_cf[t] * wind_cap);
         let avail = avail_s + avail_w;
         let used = renewable.clamp(0.0, avail);

@@ -1,0 +1,151 @@
+//! Sparse LDL' factorisations of the quasi-definite augmented matrix, behind one face:
+//! Clarabel's QDLDL (simplicial, one column at a time) where the factor stays sparse,
+//! and faer's supernodal LDL' (dense blocks) where fill-in is heavy and QDLDL's
+//! column-by-column updates become the whole cost (dc10 at 720 hours: 88 % of the time
+//! in QDLDL's factorisation; faer takes half as long). faer runs on one thread: with the
+//! small supernodes of these systems its parallel scheduling cost more than it gained
+//! (dc10 at 168 hours: 37.7 s against 1.5 s).
+
+use clarabel::algebra::CscMatrix;
+use clarabel::qdldl::{QDLDLFactorisation, QDLDLSettingsBuilder};
+use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
+use faer::linalg::cholesky::ldlt::factor::{LdltParams, LdltRegularization};
+use faer::sparse::linalg::cholesky::{
+    factorize_symbolic_cholesky, CholeskySymbolicParams, LdltRef, SymbolicCholesky, SymmetricOrdering,
+};
+use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
+use faer::{Conj, MatMut, Par, Side, Spec};
+
+use crate::augmented::Failure;
+
+/// Smallest pivot magnitude before dynamic regularisation replaces it (both back-ends).
+const REGULARIZE_EPS: f64 = 1e-13;
+/// The value a pivot below `REGULARIZE_EPS` becomes, with the sign it should have.
+const REGULARIZE_DELTA: f64 = 2e-7;
+
+/// Average nonzeros per column of L above which faer's supernodal factorisation is used.
+/// Measured: dc1 (5 per column) 2.5 s with QDLDL, 2.9 s with faer; dc10 at 720 hours
+/// (29 per column) 20-24 s with QDLDL, 11.4 s with faer.
+const SUPERNODAL_FILL_PER_COLUMN: usize = 16;
+
+/// A factorisation of a symmetric matrix given by its upper triangle, whose values
+/// change between factorisations but whose pattern does not.
+pub enum Ldl {
+    /// Clarabel's QDLDL with AMD ordering.
+    Qdldl(QDLDLFactorisation<f64>),
+    /// faer's sparse LDL' with its AMD ordering.
+    Faer(Box<FaerLdl>),
+}
+
+/// faer's factorisation and what it works in.
+pub struct FaerLdl {
+    matrix: CscMatrix<f64>,
+    signs: Vec<i8>,
+    symbolic: SymbolicCholesky<usize>,
+    values: Vec<f64>,
+    work: MemBuffer,
+}
+
+impl Ldl {
+    /// Analyses the pattern of `matrix` (upper triangle, sorted rows in each column);
+    /// `signs` are the signs the pivots must have (+1 primal, -1 dual). Both back-ends
+    /// order the elimination by approximate minimum degree; faer's symbolic analysis
+    /// (cheap) tells how much fill there will be, and so which to use.
+    pub fn new(matrix: CscMatrix<f64>, signs: Vec<i8>) -> Result<Self, Failure> {
+        let n = matrix.n;
+        let pattern = SymbolicSparseColMatRef::new_checked(n, n, &matrix.colptr, None, &matrix.rowval);
+        let symbolic = factorize_symbolic_cholesky(
+            pattern,
+            Side::Upper,
+            SymmetricOrdering::Amd,
+            CholeskySymbolicParams::default(),
+        )
+        .map_err(|e| Failure::Numerical(format!("symbolic factorisation: {e:?}")))?;
+        match symbolic.len_val() > SUPERNODAL_FILL_PER_COLUMN * n {
+            false => {
+                let settings = QDLDLSettingsBuilder::default()
+                    .Dsigns(signs)
+                    .regularize_enable(true)
+                    .regularize_eps(REGULARIZE_EPS)
+                    .regularize_delta(REGULARIZE_DELTA)
+                    .build()
+                    .map_err(|e| Failure::Numerical(format!("{e:?}")))?;
+                let factors = QDLDLFactorisation::new(&matrix, Some(settings))
+                    .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
+                Ok(Ldl::Qdldl(factors))
+            }
+            true => {
+                let par = Par::Seq;
+                let req = StackReq::any_of(&[
+                    symbolic.factorize_numeric_ldlt_scratch::<f64>(par, Spec::<LdltParams, f64>::default()),
+                    symbolic.solve_in_place_scratch::<f64>(1, par),
+                ]);
+                let values = vec![0.0; symbolic.len_val()];
+                Ok(Ldl::Faer(Box::new(FaerLdl {
+                    matrix,
+                    signs,
+                    symbolic,
+                    values,
+                    work: MemBuffer::new(req),
+                })))
+            }
+        }
+    }
+
+    /// Sets the values at positions `index` of the matrix's value array.
+    pub fn update_values(&mut self, index: &[usize], values: &[f64]) {
+        match self {
+            Ldl::Qdldl(f) => f.update_values(index, values),
+            Ldl::Faer(f) => index.iter().zip(values).for_each(|(&i, &v)| f.matrix.nzval[i] = v),
+        }
+    }
+
+    /// Factorises the matrix with its current values.
+    pub fn refactor(&mut self) -> Result<(), Failure> {
+        match self {
+            Ldl::Qdldl(f) => {
+                f.refactor().map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
+                if f.Dinv.iter().any(|d| !d.is_finite()) {
+                    return Err(Failure::Numerical("zero pivot".into()));
+                }
+                Ok(())
+            }
+            Ldl::Faer(f) => {
+                let n = f.matrix.n;
+                let pattern =
+                    SymbolicSparseColMatRef::new_checked(n, n, &f.matrix.colptr, None, &f.matrix.rowval);
+                let a = SparseColMatRef::new(pattern, &f.matrix.nzval);
+                let regularization = LdltRegularization {
+                    dynamic_regularization_signs: Some(&f.signs),
+                    dynamic_regularization_delta: REGULARIZE_DELTA,
+                    dynamic_regularization_epsilon: REGULARIZE_EPS,
+                };
+                f.symbolic
+                    .factorize_numeric_ldlt(
+                        &mut f.values,
+                        a,
+                        Side::Upper,
+                        regularization,
+                        Par::Seq,
+                        MemStack::new(&mut f.work),
+                        Spec::default(),
+                    )
+                    .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Solves with the factors in place.
+    pub fn solve(&mut self, rhs: &mut [f64]) {
+        match self {
+            Ldl::Qdldl(f) => f.solve(rhs),
+            Ldl::Faer(f) => {
+                let n = rhs.len();
+                let ldlt = LdltRef::new(&f.symbolic, &f.values);
+                let rhs = MatMut::from_column_major_slice_mut(rhs, n, 1);
+                ldlt.solve_in_place_with_conj(Conj::No, rhs, Par::Seq, MemStack::new(&mut f.work));
+            }
+        }
+    }
+}
