@@ -32,7 +32,7 @@ const SUPERNODAL_FILL_PER_COLUMN: usize = 16;
 /// change between factorisations but whose pattern does not.
 pub enum Ldl {
     /// Clarabel's QDLDL with AMD ordering.
-    Qdldl(QDLDLFactorisation<f64>),
+    Qdldl(Box<QDLDLFactorisation<f64>>),
     /// faer's sparse LDL' with its AMD ordering.
     Faer(Box<FaerLdl>),
 }
@@ -72,7 +72,7 @@ impl Ldl {
                     .map_err(|e| Failure::Numerical(format!("{e:?}")))?;
                 let factors = QDLDLFactorisation::new(&matrix, Some(settings))
                     .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
-                Ok(Ldl::Qdldl(factors))
+                Ok(Ldl::Qdldl(Box::new(factors)))
             }
             true => {
                 let par = Par::Seq;
