@@ -104,6 +104,46 @@ fn read_plain_body(file: &str, text: &str) -> Result<Profiles, DataError> {
     Ok(p)
 }
 
+/// Reads a CSV of hourly columns, `hour` first or anywhere, every other column a number
+/// (after optional `#` comment lines): the profiles file of a network, where each site
+/// names its own columns. Hours must run 0, 1, 2, ... without gaps.
+pub fn read_columns(file: &str, text: &str) -> Result<Vec<(String, Vec<f64>)>, DataError> {
+    let (body, skipped) = strip_comments(text);
+    read_columns_body(file, &body).map_err(|e| shift(e, skipped))
+}
+
+fn read_columns_body(file: &str, text: &str) -> Result<Vec<(String, Vec<f64>)>, DataError> {
+    let (header, records) = csv_records(file, text)?;
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    let Some(hour) = names.iter().position(|h| *h == "hour") else {
+        return Err(DataError::at(
+            file,
+            1,
+            1,
+            format!("expected a column `hour`, found `{}`", names.join(",")),
+        ));
+    };
+    let cols: Vec<usize> = (0..names.len()).filter(|&i| i != hour).collect();
+    let mut out: Vec<(String, Vec<f64>)> = cols.iter().map(|&i| (names[i].to_string(), Vec::new())).collect();
+    for (n, rec) in records.iter().enumerate() {
+        let h = cell(file, rec, hour, "hour", false)?;
+        if h != n as f64 {
+            return Err(DataError::at(
+                file,
+                record_line(rec),
+                field_column(rec, hour),
+                format!("expected hour {n}, found `{}`", rec.get(hour).unwrap_or("")),
+            )
+            .with_hint("hours run 0, 1, 2, ... with no gaps or repeats"));
+        }
+        for (k, &i) in cols.iter().enumerate() {
+            out[k].1.push(cell(file, rec, i, names[i], false)?);
+        }
+    }
+    check_len(file, records.len())?;
+    Ok(out)
+}
+
 /// Reads one Renewables.ninja export (PV or wind): `#` comment lines (metadata), then a
 /// header with `time,local_time,electricity` or `time,electricity`. The `electricity`
 /// column is output in kW of a plant whose capacity is given by the metadata's

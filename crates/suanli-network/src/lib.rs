@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod file;
 pub mod input;
 pub mod lp;
 pub mod plan;

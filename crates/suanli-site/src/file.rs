@@ -48,47 +48,53 @@ struct SiteSection {
     wind_profile: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+/// A `[load]` section as written (checked when turned into a [`SiteInput`]).
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct LoadSection {
+pub struct LoadSection {
     firm_mw: Num,
 }
 
-#[derive(Deserialize)]
+/// A `[solar]` or `[wind]` section as written (checked when turned into a [`SiteInput`]).
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct RenewableSection {
+pub struct RenewableSection {
     capital_cost_per_mw_year: Num,
     max_mw: Option<Num>,
 }
 
-#[derive(Deserialize)]
+/// A `[battery]` section as written (checked when turned into a [`SiteInput`]).
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct BatterySection {
+pub struct BatterySection {
     power_cost_per_mw_year: Num,
     energy_cost_per_mwh_year: Num,
     round_trip_efficiency: Num,
 }
 
-#[derive(Deserialize)]
+/// A `[gas]` section as written (checked when turned into a [`SiteInput`]).
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct GasSection {
+pub struct GasSection {
     capital_cost_per_mw_year: Num,
     marginal_cost_per_mwh: Num,
     co2_t_per_mwh: Option<Num>,
 }
 
-#[derive(Deserialize)]
+/// A `[grid]` section as written (checked when turned into a [`SiteInput`]).
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct GridSection {
+pub struct GridSection {
     price_per_mwh: Option<Num>,
     price_column: Option<String>,
     connection_mw: Option<Num>,
     co2_t_per_mwh: Option<Num>,
 }
 
-#[derive(Deserialize)]
+/// A `[training]` section as written (checked when turned into a [`SiteInput`]).
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct TrainingSection {
+pub struct TrainingSection {
     it_capacity_cost_per_mw_year: Option<Num>,
     accelerator: Option<Spanned<String>>,
     accelerator_price_usd: Option<Num>,
@@ -103,9 +109,10 @@ struct TrainingSection {
     max_mw: Option<Num>,
 }
 
-#[derive(Deserialize)]
+/// A `[reliability]` section as written (checked when turned into a [`SiteInput`]).
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct ReliabilitySection {
+pub struct ReliabilitySection {
     max_unserved_share: Option<Num>,
     value_of_lost_load_per_mwh: Option<Num>,
 }
@@ -126,7 +133,28 @@ const SERVER_OVERHEAD: f64 = 1.7;
 /// PUE of an AI campus when not given (Uptime Institute 2024; new AI halls 1.1-1.3).
 const PUE: f64 = 1.2;
 
-/// A site ready to plan, with the files it came from.
+/// The load and technology sections of a site, as written: a site file's, or a network
+/// site's with the network's defaults filled in.
+#[derive(Clone, Default)]
+pub struct Sections {
+    /// `[load]`; absent: no firm load.
+    pub load: Option<LoadSection>,
+    /// `[solar]`.
+    pub solar: Option<RenewableSection>,
+    /// `[wind]`.
+    pub wind: Option<RenewableSection>,
+    /// `[battery]`.
+    pub battery: Option<BatterySection>,
+    /// `[gas]`.
+    pub gas: Option<GasSection>,
+    /// `[grid]`.
+    pub grid: Option<GridSection>,
+    /// `[training]`.
+    pub training: Option<TrainingSection>,
+    /// `[reliability]`.
+    pub reliability: Option<ReliabilitySection>,
+}
+
 /// A checked site file.
 pub struct LoadedSite {
     /// What the planner takes.
@@ -142,12 +170,17 @@ struct Ctx<'a> {
     text: &'a str,
 }
 
+/// `file:line:column: msg` for the byte span `span` of `text`.
+pub fn error_at(file: &str, text: &str, span: std::ops::Range<usize>, msg: impl Into<String>) -> FileError {
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
+    format!("{file}:{line}:{col}: {}", msg.into())
+}
+
 impl Ctx<'_> {
     fn at(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> FileError {
-        let before = &self.text[..span.start.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
-        format!("{}:{line}:{col}: {}", self.file, msg.into())
+        error_at(self.file, self.text, span, msg)
     }
 
     /// A number within `min..=max`, or an error at its position.
@@ -175,8 +208,49 @@ pub fn parse_site(file: &str, text: &str, load: &mut ProfileLoader<'_>) -> Resul
         cx.at(span, format!("failed to read site: {}", e.message().trim()))
     })?;
     let (profiles, profiles_file) = read_profiles(&f.site, load, &cx)?;
+    let sections = Sections {
+        load: Some(f.load),
+        solar: f.solar,
+        wind: f.wind,
+        battery: f.battery,
+        gas: f.gas,
+        grid: f.grid,
+        training: f.training,
+        reliability: f.reliability,
+    };
+    let input = site_input(file, text, &f.site.name, &sections, profiles)?;
+    let mut settings = Settings::default();
+    if let Some(s) = &f.solver {
+        settings.tolerance = cx.opt(&s.tolerance, "tolerance", 1e-14, 1e-2, settings.tolerance)?;
+        if let Some(name) = &s.name {
+            settings.solver = match name.get_ref().as_str() {
+                "augmented" => SolverChoice::Augmented,
+                "clarabel" => SolverChoice::Clarabel,
+                "highs" => SolverChoice::Highs,
+                other => {
+                    return Err(cx.at(
+                        name.span(),
+                        format!("unknown solver `{other}`: expected `augmented`, `clarabel` or `highs`"),
+                    ))
+                }
+            };
+        }
+    }
+    Ok(LoadedSite { input, settings, profiles_file })
+}
+
+/// Checks a site's sections (written in `text`, the file `file`, which their spans point
+/// into) and turns them with its profiles into a [`SiteInput`] named `name`.
+pub fn site_input(
+    file: &str,
+    text: &str,
+    name: &str,
+    f: &Sections,
+    profiles: Profiles,
+) -> Result<SiteInput, FileError> {
+    let cx = Ctx { file, text };
     let hours = profiles.solar_cf.len();
-    let firm = cx.num(&f.load.firm_mw, "firm_mw", 0.0, BIG)?;
+    let firm = f.load.as_ref().map_or(Ok(0.0), |l| cx.num(&l.firm_mw, "firm_mw", 0.0, BIG))?;
 
     let renewable = |s: &Option<RenewableSection>, name: &str| -> Result<Option<Renewable>, FileError> {
         s.as_ref()
@@ -260,25 +334,8 @@ pub fn parse_site(file: &str, text: &str, load: &mut ProfileLoader<'_>) -> Resul
             ));
         }
     }
-    let mut settings = Settings::default();
-    if let Some(s) = &f.solver {
-        settings.tolerance = cx.opt(&s.tolerance, "tolerance", 1e-14, 1e-2, settings.tolerance)?;
-        if let Some(name) = &s.name {
-            settings.solver = match name.get_ref().as_str() {
-                "augmented" => SolverChoice::Augmented,
-                "clarabel" => SolverChoice::Clarabel,
-                "highs" => SolverChoice::Highs,
-                other => {
-                    return Err(cx.at(
-                        name.span(),
-                        format!("unknown solver `{other}`: expected `augmented`, `clarabel` or `highs`"),
-                    ))
-                }
-            };
-        }
-    }
-    let input = SiteInput {
-        name: f.site.name.clone(),
+    Ok(SiteInput {
+        name: name.to_string(),
         solar_cf: profiles.solar_cf,
         wind_cf: profiles.wind_cf,
         firm_load_mw: vec![firm; hours],
@@ -289,8 +346,7 @@ pub fn parse_site(file: &str, text: &str, load: &mut ProfileLoader<'_>) -> Resul
         grid,
         training,
         reliability,
-    };
-    Ok(LoadedSite { input, settings, profiles_file })
+    })
 }
 
 fn read_profiles(
