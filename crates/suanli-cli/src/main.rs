@@ -10,6 +10,7 @@ mod data_cmd;
 mod error;
 mod load;
 mod mc_cmd;
+mod network_cmd;
 mod output;
 mod race;
 mod report_cmd;
@@ -184,6 +185,11 @@ enum Command {
         #[command(subcommand)]
         command: site_cmd::SiteCommand,
     },
+    /// Plan AI campuses joined by power lines together (hourly least-cost LP).
+    Network {
+        #[command(subcommand)]
+        command: network_cmd::NetworkCommand,
+    },
     /// Hourly capacity-factor profiles: write synthetic ones.
     Profiles {
         #[command(subcommand)]
@@ -225,6 +231,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Scenario { command } => scenario_cmd::run(command),
         Command::Data { command } => data_cmd::run(command),
         Command::Site { command } => site_cmd::run(command),
+        Command::Network { command } => network_cmd::run(command),
         Command::Profiles { command } => site_cmd::run_profiles(command),
     }
 }

@@ -96,12 +96,13 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
     emit(&text, None)
 }
 
-/// A spinner with the elapsed time on stderr while a site solves (a few seconds for a
-/// year of hours), shown only on a terminal and without `--quiet`.
-struct Spinner(Option<ProgressBar>);
+/// A spinner with the elapsed time on stderr while a site or network solves (seconds to
+/// minutes for a year of hours), shown only on a terminal and without `--quiet`.
+pub struct Spinner(Option<ProgressBar>);
 
 impl Spinner {
-    fn start(file: &Path, quiet: bool) -> Self {
+    /// Starts the spinner for `file`.
+    pub fn start(file: &Path, quiet: bool) -> Self {
         if quiet || !std::io::stderr().is_terminal() {
             return Spinner(None);
         }
@@ -115,7 +116,8 @@ impl Spinner {
         Spinner(Some(bar))
     }
 
-    fn stop(self) {
+    /// Clears it.
+    pub fn stop(self) {
         if let Some(bar) = self.0 {
             bar.finish_and_clear();
         }
@@ -169,7 +171,7 @@ pub fn run_profiles(cmd: ProfilesCommand) -> Result<(), CliError> {
 }
 
 /// The hourly dispatch columns, in output order.
-fn dispatch_columns(p: &SitePlan) -> [(&'static str, &[f64]); 11] {
+fn dispatch_columns(p: &SitePlan) -> [(&'static str, &[f64]); 12] {
     let d = &p.dispatch;
     [
         ("solar_mw", &d.solar_mw),
@@ -183,11 +185,12 @@ fn dispatch_columns(p: &SitePlan) -> [(&'static str, &[f64]); 11] {
         ("firm_mw", &d.firm_mw),
         ("training_mw", &d.training_mw),
         ("unserved_mw", &d.unserved_mw),
+        ("import_mw", &d.import_mw),
     ]
 }
 
 /// Rounds away solver noise below a kW.
-fn clean(v: f64) -> f64 {
+pub fn clean(v: f64) -> f64 {
     if v.abs() < 5e-4 {
         0.0
     } else {
@@ -195,7 +198,8 @@ fn clean(v: f64) -> f64 {
     }
 }
 
-fn dispatch_csv(p: &SitePlan) -> String {
+/// The hourly dispatch as CSV, one row per hour.
+pub fn dispatch_csv(p: &SitePlan) -> String {
     let cols = dispatch_columns(p);
     let mut s = String::from("hour");
     for (name, _) in &cols {

@@ -44,9 +44,12 @@ pub struct NetworkPlan {
     pub lower_bound_per_year: f64,
     /// (objective - bound) / bound.
     pub relative_gap: f64,
-    /// Each site's plan (its own costs; its dispatch includes what links bring).
+    /// Each site's plan (its own costs; its dispatch includes what links bring); in JSON
+    /// an object keyed by site name.
+    #[serde(serialize_with = "by_name")]
     pub sites: Vec<SitePlan>,
-    /// Each link's plan.
+    /// Each link's plan; in JSON an object keyed by link name.
+    #[serde(serialize_with = "by_name")]
     pub links: Vec<LinkPlan>,
     /// What the solver did, for the whole problem.
     pub solver: SolverReport,
@@ -119,4 +122,31 @@ pub fn plan(net: &NetworkInput, settings: &Settings) -> Result<NetworkPlan, Site
         links,
         solver: report,
     })
+}
+
+/// Something with a name, written into JSON as an object keyed by it.
+trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for SitePlan {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for LinkPlan {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Serialises a list as an object from each item's name to the item, in list order.
+fn by_name<T: Named + Serialize, S: serde::Serializer>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(items.len()))?;
+    for item in items {
+        map.serialize_entry(item.name(), item)?;
+    }
+    map.end()
 }

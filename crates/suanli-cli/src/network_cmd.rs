@@ -1,0 +1,173 @@
+//! `suanli network plan`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use suanli_network::file::{parse_network, LoadedNetwork};
+use suanli_network::{plan, NetworkPlan};
+use suanli_site::SiteError;
+
+use crate::error::CliError;
+use crate::load::read_text;
+use crate::output::{emit, write_atomic};
+use crate::site_cmd::{clean, dispatch_csv, Spinner};
+use crate::table::{num, pct, Table};
+use crate::Format;
+
+#[derive(Subcommand)]
+pub enum NetworkCommand {
+    /// Least-cost hourly plan of AI campuses joined by power lines (see examples/network/).
+    Plan {
+        /// Network file.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Directory for the hourly results: links.csv (flows) and site-NAME.csv (each
+        /// site's dispatch), written atomically.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// No spinner on stderr while the LP solves.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
+    let NetworkCommand::Plan { file, format, out_dir, quiet } = cmd;
+    if format == Format::Csv {
+        return Err(CliError::Usage(
+            "failed to write a network plan as CSV: use --format table or json, and --out-dir for hourly CSVs"
+                .into(),
+        ));
+    }
+    if let Some(d) = &out_dir {
+        if !d.is_dir() {
+            return Err(CliError::Usage(format!("failed to write to {}: not a directory", d.display())));
+        }
+    }
+    let net = load_network(&file)?;
+    let spinner = Spinner::start(&file, quiet);
+    let planned = plan(&net.input, &net.settings);
+    spinner.stop();
+    let p = planned.map_err(|e| match e {
+        SiteError::Input(m) => CliError::Usage(format!("{}: {m}", file.display())),
+        SiteError::Infeasible(m) => {
+            CliError::Usage(format!("{}: the plan is infeasible: {m}", file.display()))
+        }
+        other => CliError::Runtime(format!("{}: {other}", file.display())),
+    })?;
+    if let Some(d) = &out_dir {
+        // Everything is rendered before the first file is written.
+        let mut files = vec![("links.csv".to_string(), links_csv(&p))];
+        files.extend(p.sites.iter().map(|s| (format!("site-{}.csv", s.name), dispatch_csv(s))));
+        for (name, text) in files {
+            write_atomic(&d.join(name), text.as_bytes())?;
+        }
+    }
+    let text = match format {
+        Format::Json => {
+            serde_json::to_string_pretty(&p).map_err(|e| CliError::Runtime(e.to_string()))? + "\n"
+        }
+        _ => render(&p, &net),
+    };
+    emit(&text, None)
+}
+
+/// Reads and checks a network file and its profiles (relative to it).
+pub fn load_network(path: &Path) -> Result<LoadedNetwork, CliError> {
+    let text = read_text(path)?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut read = |name: &str| {
+        let p = base.join(name);
+        read_text(&p)
+            .map(|t| (p.display().to_string(), t))
+            .map_err(|e| e.to_string().trim_start_matches("error: ").to_string())
+    };
+    parse_network(&path.display().to_string(), &text, &mut read).map_err(CliError::Usage)
+}
+
+/// Hourly flow of every link (MW as sent, positive from `from` to `to`).
+fn links_csv(p: &NetworkPlan) -> String {
+    let mut s = String::from("hour");
+    for l in &p.links {
+        s.push_str(&format!(",{}_mw", l.name));
+    }
+    s.push('\n');
+    let hours = p.links.first().map_or(0, |l| l.flow_mw.len());
+    for t in 0..hours {
+        s.push_str(&t.to_string());
+        for l in &p.links {
+            s.push_str(&format!(",{:.3}", clean(l.flow_mw[t])));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn render(p: &NetworkPlan, net: &LoadedNetwork) -> String {
+    let mut s = format!(
+        "network: {}   ({} sites, {} links; profiles: {})\n\n",
+        p.name,
+        p.sites.len(),
+        p.links.len(),
+        net.profiles_file
+    );
+    let mut t = Table::new(&[
+        "site",
+        "solar MW",
+        "wind MW",
+        "gas MW",
+        "battery MW",
+        "battery MWh",
+        "training MW",
+        "net import GWh",
+        "cost per year",
+    ]);
+    for site in &p.sites {
+        let c = &site.capacities;
+        let import_gwh = site.dispatch.import_mw.iter().sum::<f64>() / 1000.0;
+        t.row(vec![
+            site.name.clone(),
+            num(c.solar_mw, 1),
+            num(c.wind_mw, 1),
+            num(c.gas_mw, 1),
+            num(c.battery_mw, 1),
+            num(c.battery_mwh, 1),
+            num(c.training_mw, 1),
+            num(import_gwh + 0.0, 1),
+            num(site.objective_per_year, 0),
+        ]);
+    }
+    s.push_str(&t.render());
+    if !p.links.is_empty() {
+        let mut t =
+            Table::new(&["link", "capacity MW", "sent GWh", "losses GWh", "utilisation", "cost per year"]);
+        for l in &p.links {
+            t.row(vec![
+                l.name.clone(),
+                num(l.capacity_mw, 1),
+                num((l.forward_mwh + l.backward_mwh) / 1000.0, 1),
+                num(l.losses_mwh / 1000.0, 1),
+                pct(l.utilisation),
+                num(l.cost_per_year, 0),
+            ]);
+        }
+        s.push('\n');
+        s.push_str(&t.render());
+    }
+    let r = &p.solver;
+    s.push_str(&format!(
+        "\ntotal cost: {} per year; proven lower bound {} (relative gap {:.1e})\n",
+        num(p.objective_per_year, 2),
+        num(p.lower_bound_per_year, 2),
+        p.relative_gap
+    ));
+    s.push_str(&format!(
+        "solver: {} in {} iterations, {:.2} s (+{:.2} s to build); {} variables, {} constraints; max balance error {:.1e} MW\n",
+        r.name, r.iterations, r.solve_time_s, r.build_time_s, r.variables, r.constraints, r.max_balance_violation_mw
+    ));
+    if let Some(why) = &r.fallback {
+        s.push_str(&format!("(Clarabel solved it because {why})\n"));
+    }
+    s
+}
