@@ -188,7 +188,8 @@ fn independent_optimum(net: &NetworkInput) -> f64 {
         cost.len() - 1
     };
     // (row entries, rhs, is equality)
-    let mut rows: Vec<(Vec<(usize, f64)>, f64, bool)> = Vec::new();
+    type Rows = Vec<(Vec<(usize, f64)>, f64, bool)>;
+    let mut rows: Rows = Vec::new();
     let mut balance: Vec<Vec<Vec<(usize, f64)>>> = Vec::new();
     for s in &net.sites {
         let cap = |c: Option<f64>, var: &mut dyn FnMut(f64) -> usize| c.map(var);
@@ -244,14 +245,19 @@ fn independent_optimum(net: &NetworkInput) -> f64 {
         if l.max_mw.is_finite() {
             rows.push((vec![(capacity, 1.0)], l.max_mw, false));
         }
+        #[allow(clippy::needless_range_loop)] // hour t of two sites at once
         for t in 0..hours {
             let (there, back) = (var(0.0), var(0.0));
             for x in [there, back] {
                 rows.push((vec![(x, 1.0), (capacity, -1.0)], 0.0, false));
                 rows.push((vec![(x, -1.0)], 0.0, false));
             }
-            balance[l.from][t].extend([(there, -1.0), (back, l.efficiency)]);
-            balance[l.to][t].extend([(there, l.efficiency), (back, -1.0)]);
+            for (site, entries) in [
+                (l.from, [(there, -1.0), (back, l.efficiency)]),
+                (l.to, [(there, l.efficiency), (back, -1.0)]),
+            ] {
+                balance[site][t].extend(entries);
+            }
         }
     }
     for (s, bal) in net.sites.iter().zip(balance) {
