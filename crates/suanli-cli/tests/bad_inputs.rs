@@ -23,6 +23,15 @@ fn good_profiles() -> String {
     s
 }
 
+/// Profiles of two network sites, `a` and `b`.
+fn good_network_profiles() -> String {
+    let mut s = String::from("hour,a_solar_cf,a_wind_cf,b_solar_cf,b_wind_cf\n");
+    for h in 0..8760 {
+        s.push_str(&format!("{h},0.2,0.3,0.1,0.4\n"));
+    }
+    s
+}
+
 /// Files in `dir` (recursively), as relative paths.
 fn files(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -68,6 +77,10 @@ fn every_bad_input_is_refused_cleanly() {
                     "out/race.svg",
                 ],
             ),
+            "network" => {
+                std::fs::write(dir.path().join("good.csv"), good_network_profiles()).unwrap();
+                suanli(dir.path(), &["network", "plan", name, "--out-dir", "out"])
+            }
             "site" => {
                 std::fs::write(dir.path().join("good.csv"), good_profiles()).unwrap();
                 suanli(dir.path(), &["site", "plan", name, "--out-dir", "out", "--chart", "out/site.svg"])

@@ -1,5 +1,5 @@
 //! Mutation fuzzing of the parsers, bounded in time: scenario files (parsed, resolved,
-//! run, and one Monte Carlo draw applied), site files and hourly profiles (plain CSV and
+//! run, and one Monte Carlo draw applied), site files, network files and hourly profiles (plain CSV and
 //! Renewables.ninja exports). Inputs start from the corpus in `tests/fuzz-corpus/` and are
 //! mutated (byte flips, inserted tokens such as `nan`, `inf`, `[[`, deleted and duplicated
 //! spans and lines, splices of two files). Nothing may panic.
@@ -11,9 +11,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use suanli_data::profiles::{read_ninja, read_plain};
+use suanli_data::profiles::{read_columns, read_ninja, read_plain};
 use suanli_data::{electricity::ElectricityTable, fleets::builtin_fleets};
 use suanli_nation::History;
+use suanli_network::file::parse_network;
 use suanli_scenario::resolve::{resolve, DataSet};
 use suanli_scenario::SourceText;
 use suanli_site::file::parse_site;
@@ -196,10 +197,26 @@ fn site_files_never_panic() {
 }
 
 #[test]
+fn network_files_never_panic() {
+    let mut profiles = String::from("hour,a_solar_cf,a_wind_cf,b_solar_cf,b_wind_cf\n");
+    for h in 0..8760 {
+        profiles.push_str(&format!("{h},0.2,0.3,0.1,0.4\n"));
+    }
+    let tried = fuzz("network", 4, |text| {
+        let loaded = parse_network("fuzz.toml", text, &mut |name| Ok((name.to_string(), profiles.clone())));
+        if let Ok(net) = loaded {
+            let _ = suanli_network::check::validate(&net.input);
+        }
+    });
+    assert!(tried > 0);
+}
+
+#[test]
 fn profiles_never_panic() {
     let tried = fuzz("profiles", 3, |text| {
         let _ = read_plain("fuzz.csv", text);
         let _ = read_ninja("fuzz.csv", text);
+        let _ = read_columns("fuzz.csv", text);
     });
     assert!(tried > 0);
 }
