@@ -106,7 +106,9 @@ fn read_plain_body(file: &str, text: &str) -> Result<Profiles, DataError> {
 
 /// Reads a CSV of hourly columns, `hour` first or anywhere, every other column a number
 /// (after optional `#` comment lines): the profiles file of a network, where each site
-/// names its own columns. Hours must run 0, 1, 2, ... without gaps.
+/// names its own columns. Hours must run 0, 1, 2, ... without gaps. Unlike a site's
+/// profiles, any number of hours is taken (at least one), so that a network can be
+/// planned over part of a year (with capital costs scaled to match).
 pub fn read_columns(file: &str, text: &str) -> Result<Vec<(String, Vec<f64>)>, DataError> {
     let (body, skipped) = strip_comments(text);
     read_columns_body(file, &body).map_err(|e| shift(e, skipped))
@@ -140,7 +142,9 @@ fn read_columns_body(file: &str, text: &str) -> Result<Vec<(String, Vec<f64>)>, 
             out[k].1.push(cell(file, rec, i, names[i], false)?);
         }
     }
-    check_len(file, records.len())?;
+    if records.is_empty() {
+        return Err(DataError::file(file, "expected hourly rows after the header, found none"));
+    }
     Ok(out)
 }
 
