@@ -11,6 +11,7 @@ use crate::error::CliError;
 use crate::load::read_text;
 use crate::output::{emit, write_atomic};
 use crate::site_cmd::{clean, dispatch_csv, Spinner};
+use crate::site_file::beside;
 use crate::table::{num, pct, Table};
 use crate::Format;
 
@@ -76,14 +77,7 @@ pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
 /// Reads and checks a network file and its profiles (relative to it).
 pub fn load_network(path: &Path) -> Result<LoadedNetwork, CliError> {
     let text = read_text(path)?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    let mut read = |name: &str| {
-        let p = base.join(name);
-        read_text(&p)
-            .map(|t| (p.display().to_string(), t))
-            .map_err(|e| e.to_string().trim_start_matches("error: ").to_string())
-    };
-    parse_network(&path.display().to_string(), &text, &mut read).map_err(CliError::Usage)
+    parse_network(&path.display().to_string(), &text, &mut beside(path)).map_err(CliError::Usage)
 }
 
 /// Hourly flow of every link (MW as sent, positive from `from` to `to`).

@@ -45,6 +45,20 @@ fn cell(
     Ok(v)
 }
 
+/// Checks that the `hour` cell (column `hour`) of the n-th record says n.
+fn check_hour(file: &str, rec: &csv::StringRecord, hour: usize, n: usize) -> Result<(), DataError> {
+    if cell(file, rec, hour, "hour", false)? != n as f64 {
+        return Err(DataError::at(
+            file,
+            record_line(rec),
+            field_column(rec, hour),
+            format!("expected hour {n}, found `{}`", rec.get(hour).unwrap_or("")),
+        )
+        .with_hint("hours run 0, 1, 2, ... with no gaps or repeats"));
+    }
+    Ok(())
+}
+
 /// Splits off leading `#` comment lines; returns the rest and how many lines were skipped.
 fn strip_comments(text: &str) -> (String, u64) {
     let skipped = text.lines().take_while(|l| l.starts_with('#')).count();
@@ -83,16 +97,7 @@ fn read_plain_body(file: &str, text: &str) -> Result<Profiles, DataError> {
     let extra_cols: Vec<usize> = (0..names.len()).filter(|i| ![hour, solar, wind].contains(i)).collect();
     p.extra = extra_cols.iter().map(|&i| (names[i].to_string(), Vec::new())).collect();
     for (n, rec) in records.iter().enumerate() {
-        let h = cell(file, rec, hour, "hour", false)?;
-        if h != n as f64 {
-            return Err(DataError::at(
-                file,
-                record_line(rec),
-                field_column(rec, hour),
-                format!("expected hour {n}, found `{}`", rec.get(hour).unwrap_or("")),
-            )
-            .with_hint("hours run 0, 1, 2, ... with no gaps or repeats"));
-        }
+        check_hour(file, rec, hour, n)?;
         p.solar_cf.push(cell(file, rec, solar, "solar_cf", true)?);
         p.wind_cf.push(cell(file, rec, wind, "wind_cf", true)?);
         for (k, &i) in extra_cols.iter().enumerate() {
@@ -128,16 +133,7 @@ fn read_columns_body(file: &str, text: &str) -> Result<Vec<(String, Vec<f64>)>, 
     let cols: Vec<usize> = (0..names.len()).filter(|&i| i != hour).collect();
     let mut out: Vec<(String, Vec<f64>)> = cols.iter().map(|&i| (names[i].to_string(), Vec::new())).collect();
     for (n, rec) in records.iter().enumerate() {
-        let h = cell(file, rec, hour, "hour", false)?;
-        if h != n as f64 {
-            return Err(DataError::at(
-                file,
-                record_line(rec),
-                field_column(rec, hour),
-                format!("expected hour {n}, found `{}`", rec.get(hour).unwrap_or("")),
-            )
-            .with_hint("hours run 0, 1, 2, ... with no gaps or repeats"));
-        }
+        check_hour(file, rec, hour, n)?;
         for (k, &i) in cols.iter().enumerate() {
             out[k].1.push(cell(file, rec, i, names[i], false)?);
         }

@@ -24,8 +24,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use suanli_data::profiles::{read_columns, Profiles};
 use suanli_site::file::{
-    error_at, BatterySection, FileError, GasSection, GridSection, LoadSection, ProfileLoader,
-    ReliabilitySection, RenewableSection, Sections, TrainingSection,
+    BatterySection, Ctx, FileError, GasSection, GridSection, LoadSection, ProfileLoader, ReliabilitySection,
+    RenewableSection, Sections, TrainingSection,
 };
 use suanli_site::plan::Settings;
 use toml::Spanned;
@@ -50,7 +50,7 @@ const BIG: f64 = 1e12;
 #[serde(deny_unknown_fields)]
 struct NetworkFile {
     network: NetworkSection,
-    defaults: Option<SectionsFile>,
+    defaults: Option<Sections>,
     sites: BTreeMap<String, Spanned<SiteEntry>>,
     links: Option<BTreeMap<String, Spanned<LinkEntry>>>,
     solver: Option<SolverSection>,
@@ -62,19 +62,6 @@ struct NetworkSection {
     name: String,
     /// CSV `hour,...` relative to the network file.
     profiles: Spanned<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct SectionsFile {
-    load: Option<LoadSection>,
-    solar: Option<RenewableSection>,
-    wind: Option<RenewableSection>,
-    battery: Option<BatterySection>,
-    gas: Option<GasSection>,
-    grid: Option<GridSection>,
-    training: Option<TrainingSection>,
-    reliability: Option<ReliabilitySection>,
 }
 
 #[derive(Deserialize)]
@@ -122,25 +109,6 @@ pub struct LoadedNetwork {
     pub profiles_file: String,
     /// Each site's coordinates (degrees north, east), where given.
     pub coordinates: Vec<Option<(f64, f64)>>,
-}
-
-struct Ctx<'a> {
-    file: &'a str,
-    text: &'a str,
-}
-
-impl Ctx<'_> {
-    fn at(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> FileError {
-        error_at(self.file, self.text, span, msg)
-    }
-
-    fn num(&self, v: &Num, name: &str, min: f64, max: f64) -> Result<f64, FileError> {
-        let x = *v.get_ref();
-        if !x.is_finite() || x < min || x > max {
-            return Err(self.at(v.span(), format!("`{name}` is {x}, expected a number from {min} to {max}")));
-        }
-        Ok(x)
-    }
 }
 
 /// Checks the network file `text` (named `file` in messages); `load` reads the profiles

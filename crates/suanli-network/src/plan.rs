@@ -4,7 +4,6 @@
 use std::time::Instant;
 
 use serde::Serialize;
-use suanli_lp::Method;
 use suanli_site::plan::{site_plan_from_solution, solve_problem, solver_report, Settings, SolverReport};
 use suanli_site::{SiteError, SitePlan};
 
@@ -61,11 +60,7 @@ pub fn plan(net: &NetworkInput, settings: &Settings) -> Result<NetworkPlan, Site
     let t0 = Instant::now();
     let lp = build(net);
     let build_time_s = t0.elapsed().as_secs_f64();
-    let method = match settings.solver {
-        suanli_site::plan::SolverChoice::Clarabel => Method::Clarabel,
-        _ => Method::Augmented,
-    };
-    let solved = solve_problem(&lp.problem, method, settings)?;
+    let solved = solve_problem(&lp.problem, settings.solver.method(), settings)?;
     let x = &solved.x;
     let mut report = solver_report(&solved, lp.scale.money, build_time_s, &lp.problem);
     let power = lp.scale.power;

@@ -135,7 +135,8 @@ const PUE: f64 = 1.2;
 
 /// The load and technology sections of a site, as written: a site file's, or a network
 /// site's with the network's defaults filled in.
-#[derive(Clone, Default)]
+#[derive(Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
 pub struct Sections {
     /// `[load]`; absent: no firm load.
     pub load: Option<LoadSection>,
@@ -165,9 +166,13 @@ pub struct LoadedSite {
     pub profiles_file: String,
 }
 
-struct Ctx<'a> {
-    file: &'a str,
-    text: &'a str,
+/// A file's name and text, to turn spans into `file:line:column` messages and to check
+/// numbers where they are written.
+pub struct Ctx<'a> {
+    /// Display name of the file.
+    pub file: &'a str,
+    /// Its text, which spans point into.
+    pub text: &'a str,
 }
 
 /// `file:line:column: msg` for the byte span `span` of `text`.
@@ -179,12 +184,13 @@ pub fn error_at(file: &str, text: &str, span: std::ops::Range<usize>, msg: impl 
 }
 
 impl Ctx<'_> {
-    fn at(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> FileError {
+    /// `file:line:column: msg` at the start of `span`.
+    pub fn at(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> FileError {
         error_at(self.file, self.text, span, msg)
     }
 
     /// A number within `min..=max`, or an error at its position.
-    fn num(&self, v: &Num, name: &str, min: f64, max: f64) -> Result<f64, FileError> {
+    pub fn num(&self, v: &Num, name: &str, min: f64, max: f64) -> Result<f64, FileError> {
         let x = *v.get_ref();
         if !x.is_finite() || x < min || x > max {
             return Err(self.at(v.span(), format!("`{name}` is {x}, expected a number from {min} to {max}")));

@@ -24,6 +24,17 @@ pub enum SolverChoice {
     Highs,
 }
 
+impl SolverChoice {
+    /// The interior-point method of `suanli_lp` this choice means (HiGHS has none: the
+    /// default).
+    pub fn method(self) -> Method {
+        match self {
+            SolverChoice::Clarabel => Method::Clarabel,
+            SolverChoice::Augmented | SolverChoice::Highs => Method::Augmented,
+        }
+    }
+}
+
 /// Solver settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -288,11 +299,7 @@ fn solve_lp(site: &SiteInput, settings: &Settings) -> Result<(Raw, SolverReport)
     let t0 = Instant::now();
     let lp = build(site);
     let build_time_s = t0.elapsed().as_secs_f64();
-    let method = match settings.solver {
-        SolverChoice::Clarabel => Method::Clarabel,
-        _ => Method::Augmented,
-    };
-    let solved = solve_problem(&lp.problem, method, settings)?;
+    let solved = solve_problem(&lp.problem, settings.solver.method(), settings)?;
     let raw = raw_from_layout(&lp.layout, lp.scale.power, &solved.x);
     let report = solver_report(&solved, lp.scale.money, build_time_s, &lp.problem);
     Ok((raw, report))
