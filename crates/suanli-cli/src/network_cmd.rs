@@ -149,6 +149,20 @@ fn render(p: &NetworkPlan, net: &LoadedNetwork) -> String {
         s.push('\n');
         s.push_str(&t.render());
     }
+    if net.input.training_quota_mwh > 0.0 {
+        let placed: Vec<String> = p
+            .sites
+            .iter()
+            .filter_map(|s| s.training.as_ref().map(|t| (s, t.energy_mwh)))
+            .filter(|(_, mwh)| *mwh > 0.5)
+            .map(|(s, mwh)| format!("{} {}", s.name, pct(mwh / net.input.training_quota_mwh)))
+            .collect();
+        s.push_str(&format!(
+            "\ntraining quota {} MWh placed at: {}\n",
+            num(net.input.training_quota_mwh, 0),
+            placed.join(", ")
+        ));
+    }
     let r = &p.solver;
     s.push_str(&format!(
         "\ntotal cost: {} per year; proven lower bound {} (relative gap {:.1e})\n",

@@ -23,6 +23,23 @@ pub fn validate(net: &NetworkInput) -> Result<(), SiteError> {
             ));
         }
     }
+    if !(net.training_quota_mwh.is_finite() && net.training_quota_mwh >= 0.0) {
+        return bad(format!("the network's training quota is {} MWh", net.training_quota_mwh));
+    }
+    if net.training_quota_mwh > 0.0 {
+        let room: f64 = net
+            .sites
+            .iter()
+            .filter_map(|s| s.training.as_ref())
+            .map(|t| t.max_mw * first.hours() as f64)
+            .sum();
+        if room < net.training_quota_mwh {
+            return Err(SiteError::Infeasible(format!(
+                "the network's training quota of {:.0} MWh exceeds what the sites' training capacity can take ({:.0} MWh): give sites a [training] section or raise their max_mw",
+                net.training_quota_mwh, room
+            )));
+        }
+    }
     let n = net.sites.len();
     for l in &net.links {
         if l.from >= n || l.to >= n {

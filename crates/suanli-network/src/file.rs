@@ -62,6 +62,11 @@ struct NetworkSection {
     name: String,
     /// CSV `hour,...` relative to the network file.
     profiles: Spanned<String>,
+    /// Training energy for the sites' training loads together, MWh per year.
+    training_quota_mwh: Option<Num>,
+    /// The same quota in H100-hours (converted with each site's kW per H100: the first
+    /// training site's).
+    h100_hours_quota: Option<Num>,
 }
 
 #[derive(Deserialize)]
@@ -175,7 +180,8 @@ pub fn parse_network(
             training: e.training.clone().or_else(|| defaults.training.clone()),
             reliability: e.reliability.clone().or_else(|| defaults.reliability.clone()),
         };
-        sites.push(suanli_site::file::site_input(file, text, name, &sections, profiles)?);
+        let shared = f.network.training_quota_mwh.is_some() || f.network.h100_hours_quota.is_some();
+        sites.push(suanli_site::file::site_input(file, text, name, &sections, profiles, shared)?);
         coordinates.push(match (&e.lat, &e.lon) {
             (Some(lat), Some(lon)) => {
                 Some((cx.num(lat, "lat", -90.0, 90.0)?, cx.num(lon, "lon", -180.0, 180.0)?))
@@ -236,7 +242,25 @@ pub fn parse_network(
     if let Some(tol) = f.solver.as_ref().and_then(|s| s.tolerance.as_ref()) {
         settings.tolerance = cx.num(tol, "tolerance", 1e-14, 1e-2)?;
     }
-    let input = NetworkInput { name: f.network.name, sites, links };
+    let training_quota_mwh = match (&f.network.training_quota_mwh, &f.network.h100_hours_quota) {
+        (Some(q), None) => cx.num(q, "training_quota_mwh", 0.0, BIG)?,
+        (None, Some(q)) => {
+            let hours = cx.num(q, "h100_hours_quota", 0.0, BIG)?;
+            let kw =
+                sites.iter().find_map(|s| s.training.as_ref()).map(|t| t.kw_per_h100).ok_or_else(|| {
+                    cx.at(
+                        q.span(),
+                        "an H100-hour quota needs a site with a [training] section (its kW per H100)",
+                    )
+                })?;
+            hours * kw / 1000.0
+        }
+        (None, None) => 0.0,
+        (Some(q), Some(_)) => {
+            return Err(cx.at(q.span(), "give `training_quota_mwh` or `h100_hours_quota`, not both"))
+        }
+    };
+    let input = NetworkInput { name: f.network.name, sites, links, training_quota_mwh };
     Ok(LoadedNetwork { input, settings, profiles_file, coordinates })
 }
 

@@ -30,6 +30,9 @@ pub struct NetworkInput {
     pub sites: Vec<SiteInput>,
     /// Power lines.
     pub links: Vec<Link>,
+    /// Training energy the sites' training loads must receive together, MWh per year
+    /// (0: none), placed wherever it costs least; each site's own quota still applies.
+    pub training_quota_mwh: f64,
 }
 
 impl NetworkInput {

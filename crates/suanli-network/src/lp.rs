@@ -8,9 +8,11 @@
 //!        lossy link l (eff < 1):     p_lt, n_lt in [0, F_l];
 //!                                    inflow_from += eff n_lt - p_lt,  inflow_to += eff p_lt - n_lt
 //!      0 <= F_l <= max_l
+//!      sum_k sum_t x_kt >= Q                     (network training quota, if any)
 //! ```
 //! Symbols: F_l link capacity (MW), c_l its annual cost per MW, f_lt the flow from `from`
-//! to `to`, p_lt and n_lt the power sent each way (losses on arrival).
+//! to `to`, p_lt and n_lt the power sent each way (losses on arrival), x_kt the training
+//! load of site k, Q the network's training quota (MWh).
 //! A lossless link has one free flow per hour rather than a pair: two directions that
 //! cancel would make the optimum non-unique for no reason and slow the interior point.
 
@@ -45,7 +47,8 @@ pub struct NetworkLp {
 /// Units common to the whole network: the largest site peak is one power unit and the
 /// largest capacity cost one money unit per power unit.
 pub fn scale(net: &NetworkInput) -> Scale {
-    let peak = net.sites.iter().map(Scale::peak_mw).fold(0.0, f64::max);
+    let quota_mw = net.training_quota_mwh / net.hours().max(1) as f64;
+    let peak = net.sites.iter().map(Scale::peak_mw).fold(quota_mw, f64::max);
     let largest = net
         .sites
         .iter()
@@ -96,6 +99,14 @@ pub fn build(net: &NetworkInput) -> NetworkLp {
             }
         }
         links.push(LinkLayout { capacity, forward_t, backward_t });
+    }
+    if net.training_quota_mwh > 0.0 {
+        let all: Vec<(usize, f64)> = sites
+            .iter()
+            .filter_map(|l| l.training_t)
+            .flat_map(|x| (0..t_n).map(move |t| (x + t, -1.0)))
+            .collect();
+        lp.at_most(&all, -net.training_quota_mwh * scale.power);
     }
     NetworkLp { scale, sites, links, problem: lp.finish() }
 }

@@ -4,7 +4,7 @@
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
 use suanli_network::{plan, Link, NetworkInput};
-use suanli_site::input::{Battery, Gas, Renewable, SiteInput};
+use suanli_site::input::{Battery, Gas, Renewable, SiteInput, Training};
 use suanli_site::plan::Settings;
 
 fn site(name: &str, hours: usize, load_mw: f64) -> SiteInput {
@@ -89,6 +89,7 @@ fn a_lossy_line_carries_the_load_plus_its_losses_either_way() {
             name: "t".into(),
             sites: vec![gas, town],
             links: vec![link(from, to, 100.0, 0.9)],
+            training_quota_mwh: 0.0,
         };
         let p = plan(&net, &Settings::default()).unwrap();
         let sent = 10.0 / 0.9;
@@ -103,12 +104,51 @@ fn a_lossy_line_carries_the_load_plus_its_losses_either_way() {
 }
 
 #[test]
+fn a_network_training_quota_runs_where_energy_is_cheapest() {
+    // Two sites with gas only, fuel at 50 and 80 per MWh, no firm load; both may train
+    // (capacity 1000 per MW-year). 24 h x 5 MW of training in all goes to the cheap site,
+    // flat: 5 MW of chips, 5 MW of turbines, 120 MWh of fuel at 50.
+    let sites: Vec<SiteInput> = [50.0, 80.0]
+        .iter()
+        .enumerate()
+        .map(|(k, &fuel)| {
+            let mut s = site(&format!("s{k}"), 24, 0.0);
+            s.gas = Some(Gas {
+                capital_cost_per_mw_year: 1000.0,
+                marginal_cost_per_mwh: fuel,
+                co2_t_per_mwh: 0.4,
+            });
+            s.training = Some(Training {
+                it_capacity_cost_per_mw_year: 1000.0,
+                energy_quota_mwh: 0.0,
+                value_per_mwh: 0.0,
+                min_load_share: 0.0,
+                max_mw: f64::INFINITY,
+                kw_per_h100: 1.4,
+            });
+            s
+        })
+        .collect();
+    let net = NetworkInput { name: "t".into(), sites, links: Vec::new(), training_quota_mwh: 120.0 };
+    let p = plan(&net, &Settings::default()).unwrap();
+    let want = 5.0 * 1000.0 + 5.0 * 1000.0 + 120.0 * 50.0;
+    assert!(close(p.objective_per_year, want, 1e-7), "{} against {want}", p.objective_per_year);
+    assert!(close(p.sites[0].capacities.training_mw, 5.0, 1e-6));
+    assert!(p.sites[1].capacities.training_mw == 0.0);
+    // A quota beyond what capped training capacity can take is refused before solving.
+    let mut capped = net.clone();
+    capped.sites.iter_mut().for_each(|s| s.training.as_mut().unwrap().max_mw = 2.0);
+    let err = plan(&capped, &Settings::default()).unwrap_err().to_string();
+    assert!(err.contains("training quota of 120 MWh exceeds"), "{err}");
+}
+
+#[test]
 fn a_network_without_links_costs_what_its_sites_cost_alone() {
     let mut rng = Rng(7);
     let sites: Vec<SiteInput> = (0..3).map(|k| random_site(&mut rng, &format!("s{k}"), 48)).collect();
     let alone: f64 =
         sites.iter().map(|s| suanli_site::plan(s, &Settings::default()).unwrap().objective_per_year).sum();
-    let net = NetworkInput { name: "t".into(), sites, links: Vec::new() };
+    let net = NetworkInput { name: "t".into(), sites, links: Vec::new(), training_quota_mwh: 0.0 };
     let p = plan(&net, &Settings::default()).unwrap();
     assert!(close(p.objective_per_year, alone, 1e-7), "{} against {alone}", p.objective_per_year);
     let sum_of_sites: f64 = p.sites.iter().map(|s| s.objective_per_year).sum();
@@ -129,8 +169,12 @@ fn free_lossless_links_between_sites_with_the_same_weather_make_a_copper_plate()
         .collect();
     let plate = SiteInput { firm_load_mw: vec![loads.iter().sum(); 48], ..template.clone() };
     let one_bus = suanli_site::plan(&plate, &Settings::default()).unwrap().objective_per_year;
-    let net =
-        NetworkInput { name: "t".into(), sites, links: vec![link(0, 1, 0.0, 1.0), link(1, 2, 0.0, 1.0)] };
+    let net = NetworkInput {
+        name: "t".into(),
+        sites,
+        links: vec![link(0, 1, 0.0, 1.0), link(1, 2, 0.0, 1.0)],
+        training_quota_mwh: 0.0,
+    };
     let p = plan(&net, &Settings::default()).unwrap();
     assert!(close(p.objective_per_year, one_bus, 1e-7), "{} against {one_bus}", p.objective_per_year);
 }
@@ -142,7 +186,7 @@ fn more_link_capacity_allowed_never_costs_more() {
     let mut last = f64::INFINITY;
     for max_mw in [0.0, 10.0, 40.0, f64::INFINITY] {
         let links = vec![Link { max_mw, ..link(0, 1, 5.0, 0.95) }, Link { max_mw, ..link(1, 2, 5.0, 1.0) }];
-        let net = NetworkInput { name: "t".into(), sites: sites.clone(), links };
+        let net = NetworkInput { name: "t".into(), sites: sites.clone(), links, training_quota_mwh: 0.0 };
         let cost = plan(&net, &Settings::default()).unwrap().objective_per_year;
         assert!(cost <= last * (1.0 + 1e-9), "{cost} after {last} at max {max_mw} MW");
         last = cost;
@@ -165,7 +209,7 @@ fn random_networks_agree_with_an_independent_formulation() {
                 }
             }
         }
-        let net = NetworkInput { name: format!("case {case}"), sites, links };
+        let net = NetworkInput { name: format!("case {case}"), sites, links, training_quota_mwh: 0.0 };
         let ours = plan(&net, &Settings::default()).unwrap();
         let theirs = independent_optimum(&net);
         assert!(

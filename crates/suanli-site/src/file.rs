@@ -224,7 +224,7 @@ pub fn parse_site(file: &str, text: &str, load: &mut ProfileLoader<'_>) -> Resul
         training: f.training,
         reliability: f.reliability,
     };
-    let input = site_input(file, text, &f.site.name, &sections, profiles)?;
+    let input = site_input(file, text, &f.site.name, &sections, profiles, false)?;
     let mut settings = Settings::default();
     if let Some(s) = &f.solver {
         settings.tolerance = cx.opt(&s.tolerance, "tolerance", 1e-14, 1e-2, settings.tolerance)?;
@@ -246,13 +246,16 @@ pub fn parse_site(file: &str, text: &str, load: &mut ProfileLoader<'_>) -> Resul
 }
 
 /// Checks a site's sections (written in `text`, the file `file`, which their spans point
-/// into) and turns them with its profiles into a [`SiteInput`] named `name`.
+/// into) and turns them with its profiles into a [`SiteInput`] named `name`. With
+/// `shared_training_quota` (a network's), a `[training]` section may have neither quota
+/// nor value of its own: it serves the network's quota.
 pub fn site_input(
     file: &str,
     text: &str,
     name: &str,
     f: &Sections,
     profiles: Profiles,
+    shared_training_quota: bool,
 ) -> Result<SiteInput, FileError> {
     let cx = Ctx { file, text };
     let hours = profiles.solar_cf.len();
@@ -316,7 +319,7 @@ pub fn site_input(
         })
         .transpose()?;
     let grid = f.grid.as_ref().map(|g| grid_input(g, &profiles, hours, &cx)).transpose()?;
-    let training = f.training.as_ref().map(|t| training_input(t, &cx)).transpose()?;
+    let training = f.training.as_ref().map(|t| training_input(t, &cx, shared_training_quota)).transpose()?;
     let reliability = f
         .reliability
         .as_ref()
@@ -404,7 +407,7 @@ fn grid_input(g: &GridSection, profiles: &Profiles, hours: usize, cx: &Ctx<'_>) 
     })
 }
 
-fn training_input(t: &TrainingSection, cx: &Ctx<'_>) -> Result<Training, FileError> {
+fn training_input(t: &TrainingSection, cx: &Ctx<'_>, shared_quota: bool) -> Result<Training, FileError> {
     let overhead = cx.opt(&t.server_overhead, "server_overhead", 1.0, 5.0, SERVER_OVERHEAD)?;
     let pue = cx.opt(&t.pue, "pue", 1.0, 5.0, PUE)?;
     // Facility kW per H100-equivalent and the cost of capacity, from the accelerator when
@@ -467,7 +470,7 @@ fn training_input(t: &TrainingSection, cx: &Ctx<'_>) -> Result<Training, FileErr
         }
     };
     let value_per_mwh = cx.opt(&t.value_per_mwh, "value_per_mwh", 0.0, BIG, 0.0)?;
-    if energy_quota_mwh == 0.0 && value_per_mwh == 0.0 {
+    if energy_quota_mwh == 0.0 && value_per_mwh == 0.0 && !shared_quota {
         return Err(format!(
             "{}: [training] needs a quota (`energy_quota_mwh` or `h100_hours_quota`) or a `value_per_mwh`, else no training is worth building",
             cx.file
