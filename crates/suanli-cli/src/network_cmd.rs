@@ -60,7 +60,7 @@ pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
     if let Some(d) = &out_dir {
         // Everything is rendered before the first file is written.
         let mut files = vec![("links.csv".to_string(), links_csv(&p))];
-        files.extend(p.sites.iter().map(|s| (format!("site-{}.csv", s.name), dispatch_csv(s))));
+        files.extend(p.sites.iter().map(|s| (format!("site-{}.csv", s.name), dispatch_csv(s, true))));
         for (name, text) in files {
             write_atomic(&d.join(name), text.as_bytes())?;
         }

@@ -81,7 +81,7 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
     let (site, p) = planned?;
     if let Some(d) = &out_dir {
         let parquet = dispatch_parquet(&p)?;
-        write_atomic(&d.join("dispatch.csv"), dispatch_csv(&p).as_bytes())?;
+        write_atomic(&d.join("dispatch.csv"), dispatch_csv(&p, false).as_bytes())?;
         write_atomic(&d.join("dispatch.parquet"), &parquet)?;
     }
     if let Some(path) = &chart {
@@ -170,8 +170,8 @@ pub fn run_profiles(cmd: ProfilesCommand) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The hourly dispatch columns, in output order.
-fn dispatch_columns(p: &SitePlan) -> [(&'static str, &[f64]); 12] {
+/// The hourly dispatch columns, in output order (a site in a network adds `import_mw`).
+fn dispatch_columns(p: &SitePlan) -> [(&'static str, &[f64]); 11] {
     let d = &p.dispatch;
     [
         ("solar_mw", &d.solar_mw),
@@ -185,7 +185,6 @@ fn dispatch_columns(p: &SitePlan) -> [(&'static str, &[f64]); 12] {
         ("firm_mw", &d.firm_mw),
         ("training_mw", &d.training_mw),
         ("unserved_mw", &d.unserved_mw),
-        ("import_mw", &d.import_mw),
     ]
 }
 
@@ -198,9 +197,13 @@ pub fn clean(v: f64) -> f64 {
     }
 }
 
-/// The hourly dispatch as CSV, one row per hour.
-pub fn dispatch_csv(p: &SitePlan) -> String {
-    let cols = dispatch_columns(p);
+/// The hourly dispatch as CSV, one row per hour; with `import_mw`, the power that links
+/// bring (a site in a network).
+pub fn dispatch_csv(p: &SitePlan, with_import: bool) -> String {
+    let mut cols = dispatch_columns(p).to_vec();
+    if with_import {
+        cols.push(("import_mw", &p.dispatch.import_mw));
+    }
     let mut s = String::from("hour");
     for (name, _) in &cols {
         s.push(',');
