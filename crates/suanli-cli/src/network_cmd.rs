@@ -5,12 +5,11 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use suanli_network::file::{parse_network, LoadedNetwork};
 use suanli_network::{plan, NetworkPlan};
-use suanli_site::SiteError;
 
 use crate::error::CliError;
 use crate::load::read_text;
 use crate::output::{emit, write_atomic};
-use crate::site_cmd::{clean, dispatch_csv, Spinner};
+use crate::site_cmd::{check_out_dir, clean, dispatch_csv, plan_error, Spinner};
 use crate::site_file::beside;
 use crate::table::{num, pct, Table};
 use crate::Format;
@@ -41,22 +40,12 @@ pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    if let Some(d) = &out_dir {
-        if !d.is_dir() {
-            return Err(CliError::Usage(format!("failed to write to {}: not a directory", d.display())));
-        }
-    }
+    check_out_dir(out_dir.as_deref())?;
     let net = load_network(&file)?;
     let spinner = Spinner::start(&file, quiet);
     let planned = plan(&net.input, &net.settings);
     spinner.stop();
-    let p = planned.map_err(|e| match e {
-        SiteError::Input(m) => CliError::Usage(format!("{}: {m}", file.display())),
-        SiteError::Infeasible(m) => {
-            CliError::Usage(format!("{}: the plan is infeasible: {m}", file.display()))
-        }
-        other => CliError::Runtime(format!("{}: {other}", file.display())),
-    })?;
+    let p = planned.map_err(|e| plan_error(&file, e))?;
     if let Some(d) = &out_dir {
         // Everything is rendered before the first file is written.
         let mut files = vec![("links.csv".to_string(), links_csv(&p))];

@@ -70,11 +70,7 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    if let Some(d) = &out_dir {
-        if !d.is_dir() {
-            return Err(CliError::Usage(format!("failed to write to {}: not a directory", d.display())));
-        }
-    }
+    check_out_dir(out_dir.as_deref())?;
     let spinner = Spinner::start(&file, quiet);
     let planned = plan_file(&file);
     spinner.stop();
@@ -127,14 +123,30 @@ impl Spinner {
 /// Reads a site file and plans it; errors name the file.
 pub fn plan_file(file: &Path) -> Result<(LoadedSite, SitePlan), CliError> {
     let site = load_site(file)?;
-    let p = plan(&site.input, &site.settings).map_err(|e| match e {
+    let p = plan(&site.input, &site.settings).map_err(|e| plan_error(file, e))?;
+    Ok((site, p))
+}
+
+/// A planner's error as the CLI reports it: bad input and infeasible plans are the
+/// user's to fix (exit 2), the rest is ours (exit 1).
+pub fn plan_error(file: &Path, e: SiteError) -> CliError {
+    match e {
         SiteError::Input(m) => CliError::Usage(format!("{}: {m}", file.display())),
         SiteError::Infeasible(m) => {
             CliError::Usage(format!("{}: the plan is infeasible: {m}", file.display()))
         }
         other => CliError::Runtime(format!("{}: {other}", file.display())),
-    })?;
-    Ok((site, p))
+    }
+}
+
+/// Refuses an `--out-dir` that is not a directory, before any work is done.
+pub fn check_out_dir(out_dir: Option<&Path>) -> Result<(), CliError> {
+    match out_dir {
+        Some(d) if !d.is_dir() => {
+            Err(CliError::Usage(format!("failed to write to {}: not a directory", d.display())))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The attribution line of a site chart.

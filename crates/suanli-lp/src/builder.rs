@@ -45,11 +45,6 @@ impl Builder {
         first
     }
 
-    /// Number of columns so far.
-    pub fn column_count(&self) -> usize {
-        self.q.len()
-    }
-
     /// Sets the cost of a column.
     pub fn set_cost(&mut self, column: usize, cost: f64) {
         self.q[column] = cost;

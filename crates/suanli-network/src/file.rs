@@ -114,8 +114,6 @@ pub struct LoadedNetwork {
     pub settings: Settings,
     /// Display name of the profiles file.
     pub profiles_file: String,
-    /// Each site's coordinates (degrees north, east), where given.
-    pub coordinates: Vec<Option<(f64, f64)>>,
 }
 
 /// Checks the network file `text` (named `file` in messages); `load` reads the profiles
@@ -138,8 +136,10 @@ pub fn parse_network(
         return Err(format!("{file}: the network has no sites: add a [sites.NAME] table"));
     }
     let defaults = f.defaults.unwrap_or_default();
+    let shared_quota = f.network.training_quota_mwh.is_some() || f.network.h100_hours_quota.is_some();
     let names: Vec<&String> = f.sites.keys().collect();
     let mut sites = Vec::with_capacity(f.sites.len());
+    // Each site's (degrees north, degrees east), where given: line lengths come from them.
     let mut coordinates = Vec::with_capacity(f.sites.len());
     for (name, entry) in &f.sites {
         let span = entry.span();
@@ -182,8 +182,7 @@ pub fn parse_network(
             training: e.training.clone().or_else(|| defaults.training.clone()),
             reliability: e.reliability.clone().or_else(|| defaults.reliability.clone()),
         };
-        let shared = f.network.training_quota_mwh.is_some() || f.network.h100_hours_quota.is_some();
-        sites.push(suanli_site::file::site_input(file, text, name, &sections, profiles, shared)?);
+        sites.push(suanli_site::file::site_input(file, text, name, &sections, profiles, shared_quota)?);
         coordinates.push(match (&e.lat, &e.lon) {
             (Some(lat), Some(lon)) => {
                 Some((cx.num(lat, "lat", -90.0, 90.0)?, cx.num(lon, "lon", -180.0, 180.0)?))
@@ -266,7 +265,7 @@ pub fn parse_network(
         }
     };
     let input = NetworkInput { name: f.network.name, sites, links, training_quota_mwh };
-    Ok(LoadedNetwork { input, settings, profiles_file, coordinates })
+    Ok(LoadedNetwork { input, settings, profiles_file })
 }
 
 /// Great-circle distance between two points given as (degrees north, degrees east), km

@@ -70,16 +70,14 @@ pub fn plan(net: &NetworkInput, settings: &Settings) -> Result<NetworkPlan, Site
     let mut links = Vec::with_capacity(net.links.len());
     for (link, at) in net.links.iter().zip(&lp.links) {
         let capacity_mw = if x[at.capacity] < 1e-7 { 0.0 } else { x[at.capacity] / power };
-        let forward: Vec<f64> = (0..t_n).map(|t| x[at.forward_t + t] / power).collect();
-        let backward: Vec<f64> =
-            at.backward_t.map_or_else(|| vec![0.0; t_n], |b| (0..t_n).map(|t| x[b + t] / power).collect());
         let (mut sent_fwd, mut sent_back) = (0.0, 0.0);
         let mut flow_mw = Vec::with_capacity(t_n);
         for t in 0..t_n {
+            let forward = x[at.forward_t + t] / power;
             // A lossless link's one flow is negative when power goes back.
             let (fwd, back) = match at.backward_t {
-                None => (forward[t].max(0.0), (-forward[t]).max(0.0)),
-                Some(_) => (forward[t].max(0.0), backward[t].max(0.0)),
+                None => (forward.max(0.0), (-forward).max(0.0)),
+                Some(b) => (forward.max(0.0), (x[b + t] / power).max(0.0)),
             };
             sent_fwd += fwd;
             sent_back += back;

@@ -175,18 +175,13 @@ pub struct Ctx<'a> {
     pub text: &'a str,
 }
 
-/// `file:line:column: msg` for the byte span `span` of `text`.
-pub fn error_at(file: &str, text: &str, span: std::ops::Range<usize>, msg: impl Into<String>) -> FileError {
-    let before = &text[..span.start.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
-    format!("{file}:{line}:{col}: {}", msg.into())
-}
-
 impl Ctx<'_> {
     /// `file:line:column: msg` at the start of `span`.
     pub fn at(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> FileError {
-        error_at(self.file, self.text, span, msg)
+        let before = &self.text[..span.start.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
+        format!("{}:{line}:{col}: {}", self.file, msg.into())
     }
 
     /// A number within `min..=max`, or an error at its position.

@@ -130,10 +130,6 @@ pub struct Layout {
     pub training_t: Option<usize>,
     /// Unserved firm load per hour.
     pub unserved_t: Option<usize>,
-    /// First column of the site.
-    pub first_column: usize,
-    /// One past the site's last column.
-    pub end_column: usize,
     /// The energy balance of each hour.
     pub balance: Vec<Balance>,
 }
@@ -164,7 +160,6 @@ pub fn build(site: &SiteInput) -> Lp {
 pub fn add_site(lp: &mut Builder, site: &SiteInput, scale: Scale) -> Layout {
     let (power_scale, money_scale) = (scale.power, scale.money);
     let t_n = site.hours();
-    let first_column = lp.column_count();
     // Training capped at zero does nothing (a quota beyond the cap is refused earlier).
     let training = site.training.as_ref().filter(|t| t.max_mw > 0.0);
     let mut l = Layout {
@@ -186,8 +181,6 @@ pub fn add_site(lp: &mut Builder, site: &SiteInput, scale: Scale) -> Layout {
     l.soc_t = alloc(lp, t_n, site.battery.is_some());
     l.training_t = alloc(lp, t_n, training.is_some());
     l.unserved_t = alloc(lp, t_n, site.reliability.is_some());
-    l.first_column = first_column;
-    l.end_column = lp.column_count();
 
     let per_gw = money_scale / power_scale; // money per MW -> LP money per LP power unit
     let mut cap_cost = |col: Option<usize>, cost: f64| {
