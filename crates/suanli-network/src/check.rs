@@ -4,8 +4,9 @@ use suanli_site::SiteError;
 
 use crate::input::NetworkInput;
 
-/// Checks that the network has sites of equal length, that every site is valid, and
-/// that links join two different known sites with sensible costs and efficiencies.
+/// Checks that the network has sites of equal length, that every site is valid, that
+/// links join two different known sites with sensible costs and efficiencies, and that
+/// every demand centre's inference can be served.
 pub fn validate(net: &NetworkInput) -> Result<(), SiteError> {
     let bad = |m: String| Err(SiteError::Input(m));
     let Some(first) = net.sites.first() else {
@@ -31,7 +32,7 @@ pub fn validate(net: &NetworkInput) -> Result<(), SiteError> {
             .sites
             .iter()
             .filter_map(|s| s.training.as_ref())
-            .map(|t| t.max_mw * first.hours() as f64)
+            .map(|t| t.max_mw * first.hours() as f64 * net.hour_weight)
             .sum();
         if room < net.training_quota_mwh {
             return Err(SiteError::Infeasible(format!(
@@ -56,6 +57,54 @@ pub fn validate(net: &NetworkInput) -> Result<(), SiteError> {
         }
         if l.max_mw.is_nan() || l.max_mw < 0.0 {
             return bad(format!("link {} has max_mw {}", l.name, l.max_mw));
+        }
+    }
+    validate_demand(net)
+}
+
+fn validate_demand(net: &NetworkInput) -> Result<(), SiteError> {
+    let bad = |m: String| Err(SiteError::Input(m));
+    let (n, hours) = (net.sites.len(), net.hours());
+    if !(net.hour_weight.is_finite() && net.hour_weight > 0.0) {
+        return bad(format!("each hour weighs {} hours, expected a positive number", net.hour_weight));
+    }
+    if net.pue.len() != n || net.pue.iter().any(|p| !(p.is_finite() && *p >= 1.0)) {
+        return bad(format!("expected one PUE of at least 1 per site, got {:?}", net.pue));
+    }
+    for (name, v) in [
+        ("inference capacity cost per MW-year", net.inference_cost_per_mw_year),
+        ("Gbit/s per MW of inference", net.gbps_per_mw_inference),
+        ("Gbit/s per MW of training", net.gbps_per_mw_training),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            return bad(format!("the {name} is {v}, expected a number >= 0"));
+        }
+    }
+    for r in &net.routes {
+        if r.demand >= net.demands.len() || r.site >= n {
+            return bad("a fibre route joins a demand centre or site that does not exist".into());
+        }
+        if !(r.capital_cost_per_gbps_year.is_finite() && r.capital_cost_per_gbps_year >= 0.0) {
+            return bad(format!("a fibre route costs {} per Gbit/s-year", r.capital_cost_per_gbps_year));
+        }
+    }
+    for (d, centre) in net.demands.iter().enumerate() {
+        if centre.inference_mw.len() != hours {
+            return bad(format!(
+                "demand centre {} has {} hours, the sites {hours}",
+                centre.name,
+                centre.inference_mw.len()
+            ));
+        }
+        if let Some(v) = centre.inference_mw.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+            return bad(format!("demand centre {} has an inference load of {v} MW", centre.name));
+        }
+        let served = net.routes.iter().any(|r| r.demand == d && r.serves_inference);
+        if !served && centre.inference_mw.iter().any(|v| *v > 0.0) {
+            return Err(SiteError::Infeasible(format!(
+                "no site may serve the inference of demand centre {}: no fibre route within its latency bound",
+                centre.name
+            )));
         }
     }
     Ok(())

@@ -30,6 +30,7 @@ use suanli_site::file::{
 use suanli_site::plan::Settings;
 use toml::Spanned;
 
+use crate::demand_file::{demand_side, DemandEntry, FibreSection, RouteEntry, SitePlaces};
 use crate::input::{Link, NetworkInput};
 
 type Num = Spanned<f64>;
@@ -47,6 +48,12 @@ const EFFICIENCY_PER_1000_KM: f64 = 0.977;
 const BIG: f64 = 1e12;
 /// Default relative gap and feasibility tolerance of a network plan.
 const NETWORK_TOLERANCE: f64 = 1e-9;
+/// A site's PUE when not given: 1.2, as a site's training default (Uptime Institute 2024;
+/// new AI halls 1.1-1.3); China's hub caps are 1.2 in the west and 1.25 in the east
+/// (network ANCHORS §1).
+const SITE_PUE: f64 = 1.2;
+/// Hours in a year, for `scale_to_year`.
+const HOURS_PER_YEAR: f64 = 8760.0;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,7 +62,18 @@ struct NetworkFile {
     defaults: Option<Sections>,
     sites: BTreeMap<String, Spanned<SiteEntry>>,
     links: Option<BTreeMap<String, Spanned<LinkEntry>>>,
+    demand: Option<BTreeMap<String, Spanned<DemandEntry>>>,
+    fibre: Option<FibreSection>,
+    routes: Option<BTreeMap<String, Spanned<RouteEntry>>>,
+    inference: Option<InferenceSection>,
     solver: Option<SolverSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InferenceSection {
+    /// Annualised cost of inference IT capacity, money per MW of IT per year.
+    it_capacity_cost_per_mw_year: Option<Num>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +87,8 @@ struct NetworkSection {
     /// The same quota in H100-hours (converted with each site's kW per H100: the first
     /// training site's).
     h100_hours_quota: Option<Num>,
+    /// Whether the profile hours stand for a whole year (each weighs 8760 / hours).
+    scale_to_year: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +98,9 @@ struct SiteEntry {
     wind_column: Option<Spanned<String>>,
     lat: Option<Num>,
     lon: Option<Num>,
+    pue: Option<Num>,
+    /// A label such as `west` or `east`, for `network compare`.
+    zone: Option<String>,
     load: Option<LoadSection>,
     solar: Option<RenewableSection>,
     wind: Option<RenewableSection>,
@@ -114,6 +137,8 @@ pub struct LoadedNetwork {
     pub settings: Settings,
     /// Display name of the profiles file.
     pub profiles_file: String,
+    /// Each site's zone label, if given (in site order).
+    pub zones: Vec<Option<String>>,
 }
 
 /// Checks the network file `text` (named `file` in messages); `load` reads the profiles
@@ -141,6 +166,7 @@ pub fn parse_network(
     let mut sites = Vec::with_capacity(f.sites.len());
     // Each site's (degrees north, degrees east), where given: line lengths come from them.
     let mut coordinates = Vec::with_capacity(f.sites.len());
+    let mut pue = Vec::with_capacity(f.sites.len());
     for (name, entry) in &f.sites {
         let span = entry.span();
         let e = entry.get_ref();
@@ -179,9 +205,15 @@ pub fn parse_network(
             battery: e.battery.clone().or_else(|| defaults.battery.clone()),
             gas: e.gas.clone().or_else(|| defaults.gas.clone()),
             grid: e.grid.clone().or_else(|| defaults.grid.clone()),
-            training: e.training.clone().or_else(|| defaults.training.clone()),
+            training: e.training.clone().or_else(|| defaults.training.clone()).map(|mut t| {
+                if let Some(p) = &e.pue {
+                    t.or_pue(p);
+                }
+                t
+            }),
             reliability: e.reliability.clone().or_else(|| defaults.reliability.clone()),
         };
+        pue.push(cx.opt(&e.pue, "pue", 1.0, 5.0, SITE_PUE)?);
         sites.push(suanli_site::file::site_input(file, text, name, &sections, profiles, shared_quota)?);
         coordinates.push(match (&e.lat, &e.lon) {
             (Some(lat), Some(lon)) => {
@@ -264,8 +296,36 @@ pub fn parse_network(
             return Err(cx.at(q.span(), "give `training_quota_mwh` or `h100_hours_quota`, not both"))
         }
     };
-    let input = NetworkInput { name: f.network.name, sites, links, training_quota_mwh };
-    Ok(LoadedNetwork { input, settings, profiles_file })
+    let hours = sites[0].hours();
+    let places = SitePlaces { names: &names, coordinates: &coordinates };
+    let side = demand_side(
+        &cx,
+        &f.demand.unwrap_or_default(),
+        &f.fibre.unwrap_or_default(),
+        &f.routes.unwrap_or_default(),
+        &places,
+        &columns,
+        hours,
+    )?;
+    let inference_cost_per_mw_year =
+        match f.inference.as_ref().and_then(|i| i.it_capacity_cost_per_mw_year.as_ref()) {
+            Some(c) => cx.num(c, "it_capacity_cost_per_mw_year", 0.0, BIG)?,
+            None => 0.0,
+        };
+    let hour_weight = if f.network.scale_to_year == Some(true) { HOURS_PER_YEAR / hours as f64 } else { 1.0 };
+    let zones = f.sites.values().map(|e| e.get_ref().zone.clone()).collect();
+    let input = NetworkInput {
+        training_quota_mwh,
+        demands: side.demands,
+        routes: side.routes,
+        pue,
+        inference_cost_per_mw_year,
+        gbps_per_mw_inference: side.gbps_per_mw_inference,
+        gbps_per_mw_training: side.gbps_per_mw_training,
+        hour_weight,
+        ..NetworkInput::new(f.network.name, sites, links)
+    };
+    Ok(LoadedNetwork { input, settings, profiles_file, zones })
 }
 
 /// Great-circle distance between two points given as (degrees north, degrees east), km

@@ -1,5 +1,7 @@
-//! Typed input of the network model: sites (each a full site model) and the power lines
-//! between them. Money is per year in the user's currency; power in MW.
+//! Typed input of the network model: sites (each a full site model), the power lines
+//! between them, demand centres whose inference may be served at any site within their
+//! latency bound, and the fibre routes that carry the bits. Money is per year in the
+//! user's currency; power in MW.
 
 use suanli_site::SiteInput;
 
@@ -21,6 +23,36 @@ pub struct Link {
     pub max_mw: f64,
 }
 
+/// A place whose users send inference requests; each hour's requests are served at
+/// sites within the centre's latency bound, over fibre routes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandCentre {
+    /// Demand centre name.
+    pub name: String,
+    /// Inference IT load to be served each hour, MW of IT (the serving site adds its PUE).
+    pub inference_mw: Vec<f64>,
+}
+
+/// A fibre route between a demand centre and a site: its capacity (Gbit/s) is a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// Index of the demand centre (in [`NetworkInput::demands`]).
+    pub demand: usize,
+    /// Index of the site (in [`NetworkInput::sites`]).
+    pub site: usize,
+    /// Route length, km (for reporting; the cost below already includes it).
+    pub length_km: f64,
+    /// Round-trip latency, ms.
+    pub latency_ms: f64,
+    /// Annualised cost of capacity, money per Gbit/s per year.
+    pub capital_cost_per_gbps_year: f64,
+    /// Whether the site may serve the centre's inference (the latency is within bound).
+    pub serves_inference: bool,
+    /// Whether the site's training capacity needs bandwidth to the centre (the centre is
+    /// the network's training home).
+    pub carries_training: bool,
+}
+
 /// Sites and the power lines between them, planned as one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInput {
@@ -33,11 +65,69 @@ pub struct NetworkInput {
     /// Training energy the sites' training loads must receive together, MWh per year
     /// (0: none), placed wherever it costs least; each site's own quota still applies.
     pub training_quota_mwh: f64,
+    /// Demand centres.
+    pub demands: Vec<DemandCentre>,
+    /// Fibre routes from demand centres to sites.
+    pub routes: Vec<Route>,
+    /// Each site's power usage effectiveness, applied to the inference it serves for
+    /// demand centres (facility MW per IT MW; one per site).
+    pub pue: Vec<f64>,
+    /// Annualised cost of inference IT capacity, money per MW of IT per year.
+    pub inference_cost_per_mw_year: f64,
+    /// Bandwidth needed per MW of inference IT served over a route, Gbit/s.
+    pub gbps_per_mw_inference: f64,
+    /// Bandwidth needed per MW of training capacity to the training home, Gbit/s.
+    pub gbps_per_mw_training: f64,
+    /// Hours of the year each profile hour stands for (1: the profiles are the year;
+    /// 8760 / 672 for four representative weeks). Results are reported per year.
+    pub hour_weight: f64,
 }
 
 impl NetworkInput {
+    /// A network of sites and lines, with no quota, no demand centres and hours that
+    /// weigh one hour each.
+    pub fn new(name: impl Into<String>, sites: Vec<SiteInput>, links: Vec<Link>) -> Self {
+        let pue = vec![1.0; sites.len()];
+        NetworkInput {
+            name: name.into(),
+            sites,
+            links,
+            training_quota_mwh: 0.0,
+            demands: Vec::new(),
+            routes: Vec::new(),
+            pue,
+            inference_cost_per_mw_year: 0.0,
+            gbps_per_mw_inference: 0.0,
+            gbps_per_mw_training: 0.0,
+            hour_weight: 1.0,
+        }
+    }
+
     /// Number of hours (of the first site; all sites must have the same).
     pub fn hours(&self) -> usize {
         self.sites.first().map_or(0, SiteInput::hours)
+    }
+}
+
+impl NetworkInput {
+    /// The same network with annual capital costs and quotas divided by the hour weight
+    /// (see [`SiteInput::per_profile_hours`]); itself when hours weigh one hour.
+    pub fn per_profile_hours(&self) -> NetworkInput {
+        let w = self.hour_weight;
+        let mut n = self.clone();
+        if w == 1.0 {
+            return n;
+        }
+        n.sites = self.sites.iter().map(|s| s.per_profile_hours(w)).collect();
+        for l in &mut n.links {
+            l.capital_cost_per_mw_year /= w;
+        }
+        for r in &mut n.routes {
+            r.capital_cost_per_gbps_year /= w;
+        }
+        n.inference_cost_per_mw_year /= w;
+        n.training_quota_mwh /= w;
+        n.hour_weight = 1.0;
+        n
     }
 }

@@ -11,10 +11,11 @@
 #![deny(missing_docs)]
 
 pub mod check;
+mod demand_file;
 pub mod file;
 pub mod input;
 pub mod lp;
 pub mod plan;
 
-pub use input::{Link, NetworkInput};
+pub use input::{DemandCentre, Link, NetworkInput, Route};
 pub use plan::{plan, NetworkPlan};

@@ -9,10 +9,18 @@
 //!                                    inflow_from += eff n_lt - p_lt,  inflow_to += eff p_lt - n_lt
 //!      0 <= F_l <= max_l
 //!      sum_k sum_t x_kt >= Q                     (network training quota, if any)
+//!      sum_{r of d} y_rt = D_dt                  (each demand centre's inference, each hour)
+//!      y_rt >= 0;  balance_k += -pue_k y_rt      (route r from centre d to site k)
+//!      sum_{r to k} y_rt <= I_k                  (site k's inference IT capacity)
+//!      b_inf y_rt + b_train K_k [r to the training home] <= B_r,  B_r >= 0
 //! ```
 //! Symbols: F_l link capacity (MW), c_l its annual cost per MW, f_lt the flow from `from`
 //! to `to`, p_lt and n_lt the power sent each way (losses on arrival), x_kt the training
-//! load of site k, Q the network's training quota (MWh).
+//! load of site k, Q the network's training quota (MWh); D_dt a centre's inference (MW of
+//! IT), y_rt the part served over route r, I_k a site's inference IT capacity (MW, cost
+//! per MW-year), K_k its training capacity, B_r a route's bandwidth (Gbit/s, cost per
+//! Gbit/s-year), b_inf and b_train the Gbit/s needed per MW of inference and of training.
+//! Only routes within the centre's latency bound carry inference.
 //! A lossless link has one free flow per hour rather than a pair: two directions that
 //! cancel would make the optimum non-unique for no reason and slow the interior point.
 
@@ -32,6 +40,15 @@ pub struct LinkLayout {
     pub backward_t: Option<usize>,
 }
 
+/// Where a fibre route's variables sit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteLayout {
+    /// Bandwidth column (Gbit/s x the power scale), if the route needs any.
+    pub bandwidth: Option<usize>,
+    /// First hourly column of the inference served over the route, if it serves any.
+    pub served_t: Option<usize>,
+}
+
 /// The assembled network problem.
 pub struct NetworkLp {
     /// Common units of every site.
@@ -40,6 +57,10 @@ pub struct NetworkLp {
     pub sites: Vec<Layout>,
     /// Each link's columns.
     pub links: Vec<LinkLayout>,
+    /// Each route's columns.
+    pub routes: Vec<RouteLayout>,
+    /// Each site's inference IT capacity column, if it serves a demand centre.
+    pub inference: Vec<Option<usize>>,
     /// The problem.
     pub problem: Problem,
 }
@@ -48,12 +69,14 @@ pub struct NetworkLp {
 /// largest capacity cost one money unit per power unit.
 pub fn scale(net: &NetworkInput) -> Scale {
     let quota_mw = net.training_quota_mwh / net.hours().max(1) as f64;
-    let peak = net.sites.iter().map(Scale::peak_mw).fold(quota_mw, f64::max);
+    let demand_mw: f64 = net.demands.iter().map(|d| d.inference_mw.iter().copied().fold(0.0, f64::max)).sum();
+    let peak = net.sites.iter().map(Scale::peak_mw).fold(quota_mw.max(demand_mw), f64::max);
     let largest = net
         .sites
         .iter()
         .map(Scale::largest_capacity_cost)
         .chain(net.links.iter().map(|l| l.capital_cost_per_mw_year))
+        .chain([net.inference_cost_per_mw_year])
         .fold(0.0, f64::max);
     Scale::from_peak_and_cost(peak, largest)
 }
@@ -108,5 +131,100 @@ pub fn build(net: &NetworkInput) -> NetworkLp {
             .collect();
         lp.at_most(&all, -net.training_quota_mwh * scale.power);
     }
-    NetworkLp { scale, sites, links, problem: lp.finish() }
+    let (inference, routes) = add_demand(&mut lp, net, &sites, scale);
+    NetworkLp { scale, sites, links, routes, inference, problem: lp.finish() }
+}
+
+/// Adds the demand centres' inference, the sites' inference capacities and the fibre
+/// routes.
+fn add_demand(
+    lp: &mut Builder,
+    net: &NetworkInput,
+    sites: &[Layout],
+    scale: Scale,
+) -> (Vec<Option<usize>>, Vec<RouteLayout>) {
+    let per_gw = scale.money / scale.power;
+    let t_n = net.hours();
+    let serving = |k: usize| net.routes.iter().any(|r| r.site == k && r.serves_inference);
+    let inference: Vec<Option<usize>> = (0..net.sites.len())
+        .map(|k| {
+            serving(k).then(|| {
+                let c = lp.columns(1);
+                lp.set_cost(c, net.inference_cost_per_mw_year * per_gw);
+                lp.at_most(&[(c, -1.0)], 0.0);
+                c
+            })
+        })
+        .collect();
+    let mut layouts = Vec::with_capacity(net.routes.len());
+    for r in &net.routes {
+        let served_t = r.serves_inference.then(|| lp.columns(t_n));
+        let training =
+            sites[r.site].training.filter(|_| r.carries_training && net.gbps_per_mw_training > 0.0);
+        let needs_bits = (served_t.is_some() && net.gbps_per_mw_inference > 0.0) || training.is_some();
+        let bandwidth = needs_bits.then(|| {
+            let b = lp.columns(1);
+            lp.set_cost(b, r.capital_cost_per_gbps_year * per_gw);
+            lp.at_most(&[(b, -1.0)], 0.0);
+            b
+        });
+        let mut row = Vec::with_capacity(3);
+        match served_t {
+            Some(y) => {
+                for t in 0..t_n {
+                    lp.at_most(&[(y + t, -1.0)], 0.0);
+                    sites[r.site].balance[t].add_inflow(lp, y + t, -net.pue[r.site]);
+                    if let Some(b) = bandwidth {
+                        row.clear();
+                        row.push((b, -1.0));
+                        if net.gbps_per_mw_inference > 0.0 {
+                            row.push((y + t, net.gbps_per_mw_inference));
+                        }
+                        if let Some(k) = training {
+                            row.push((k, net.gbps_per_mw_training));
+                        }
+                        lp.at_most(&row, 0.0);
+                    }
+                }
+            }
+            None => {
+                if let (Some(b), Some(k)) = (bandwidth, training) {
+                    lp.at_most(&[(b, -1.0), (k, net.gbps_per_mw_training)], 0.0);
+                }
+            }
+        }
+        layouts.push(RouteLayout { bandwidth, served_t });
+    }
+    let mut terms = Vec::new();
+    for t in 0..t_n {
+        for (d, centre) in net.demands.iter().enumerate() {
+            terms.clear();
+            terms.extend(
+                net.routes
+                    .iter()
+                    .zip(&layouts)
+                    .filter(|(r, _)| r.demand == d)
+                    .filter_map(|(_, l)| l.served_t.map(|y| (y + t, 1.0))),
+            );
+            // A centre no route serves has no load (checked): no empty row.
+            if !terms.is_empty() {
+                lp.equality(&terms, centre.inference_mw[t] * scale.power);
+            }
+        }
+        for (k, cap) in inference.iter().enumerate() {
+            if let Some(cap) = *cap {
+                terms.clear();
+                terms.push((cap, -1.0));
+                terms.extend(
+                    net.routes
+                        .iter()
+                        .zip(&layouts)
+                        .filter(|(r, _)| r.site == k)
+                        .filter_map(|(_, l)| l.served_t.map(|y| (y + t, 1.0))),
+                );
+                lp.at_most(&terms, 0.0);
+            }
+        }
+    }
+    (inference, layouts)
 }

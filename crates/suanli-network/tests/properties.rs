@@ -85,12 +85,7 @@ fn a_lossy_line_carries_the_load_plus_its_losses_either_way() {
         gas.gas =
             Some(Gas { capital_cost_per_mw_year: 1000.0, marginal_cost_per_mwh: 50.0, co2_t_per_mwh: 0.4 });
         let town = site("town", 24, 10.0);
-        let net = NetworkInput {
-            name: "t".into(),
-            sites: vec![gas, town],
-            links: vec![link(from, to, 100.0, 0.9)],
-            training_quota_mwh: 0.0,
-        };
+        let net = NetworkInput::new("t", vec![gas, town], vec![link(from, to, 100.0, 0.9)]);
         let p = plan(&net, &Settings::default()).unwrap();
         let sent = 10.0 / 0.9;
         let want = sent * 1000.0 + sent * 24.0 * 50.0 + sent * 100.0;
@@ -129,7 +124,7 @@ fn a_network_training_quota_runs_where_energy_is_cheapest() {
             s
         })
         .collect();
-    let net = NetworkInput { name: "t".into(), sites, links: Vec::new(), training_quota_mwh: 120.0 };
+    let net = NetworkInput { training_quota_mwh: 120.0, ..NetworkInput::new("t", sites, Vec::new()) };
     let p = plan(&net, &Settings::default()).unwrap();
     let want = 5.0 * 1000.0 + 5.0 * 1000.0 + 120.0 * 50.0;
     assert!(close(p.objective_per_year, want, 1e-7), "{} against {want}", p.objective_per_year);
@@ -148,7 +143,7 @@ fn a_network_without_links_costs_what_its_sites_cost_alone() {
     let sites: Vec<SiteInput> = (0..3).map(|k| random_site(&mut rng, &format!("s{k}"), 48)).collect();
     let alone: f64 =
         sites.iter().map(|s| suanli_site::plan(s, &Settings::default()).unwrap().objective_per_year).sum();
-    let net = NetworkInput { name: "t".into(), sites, links: Vec::new(), training_quota_mwh: 0.0 };
+    let net = NetworkInput::new("t", sites, Vec::new());
     let p = plan(&net, &Settings::default()).unwrap();
     assert!(close(p.objective_per_year, alone, 1e-7), "{} against {alone}", p.objective_per_year);
     let sum_of_sites: f64 = p.sites.iter().map(|s| s.objective_per_year).sum();
@@ -169,12 +164,7 @@ fn free_lossless_links_between_sites_with_the_same_weather_make_a_copper_plate()
         .collect();
     let plate = SiteInput { firm_load_mw: vec![loads.iter().sum(); 48], ..template.clone() };
     let one_bus = suanli_site::plan(&plate, &Settings::default()).unwrap().objective_per_year;
-    let net = NetworkInput {
-        name: "t".into(),
-        sites,
-        links: vec![link(0, 1, 0.0, 1.0), link(1, 2, 0.0, 1.0)],
-        training_quota_mwh: 0.0,
-    };
+    let net = NetworkInput::new("t", sites, vec![link(0, 1, 0.0, 1.0), link(1, 2, 0.0, 1.0)]);
     let p = plan(&net, &Settings::default()).unwrap();
     assert!(close(p.objective_per_year, one_bus, 1e-7), "{} against {one_bus}", p.objective_per_year);
 }
@@ -186,7 +176,7 @@ fn more_link_capacity_allowed_never_costs_more() {
     let mut last = f64::INFINITY;
     for max_mw in [0.0, 10.0, 40.0, f64::INFINITY] {
         let links = vec![Link { max_mw, ..link(0, 1, 5.0, 0.95) }, Link { max_mw, ..link(1, 2, 5.0, 1.0) }];
-        let net = NetworkInput { name: "t".into(), sites: sites.clone(), links, training_quota_mwh: 0.0 };
+        let net = NetworkInput::new("t", sites.clone(), links);
         let cost = plan(&net, &Settings::default()).unwrap().objective_per_year;
         assert!(cost <= last * (1.0 + 1e-9), "{cost} after {last} at max {max_mw} MW");
         last = cost;
@@ -209,7 +199,7 @@ fn random_networks_agree_with_an_independent_formulation() {
                 }
             }
         }
-        let net = NetworkInput { name: format!("case {case}"), sites, links, training_quota_mwh: 0.0 };
+        let net = NetworkInput::new(format!("case {case}"), sites, links);
         let ours = plan(&net, &Settings::default()).unwrap();
         let theirs = independent_optimum(&net);
         assert!(

@@ -109,6 +109,13 @@ pub struct TrainingSection {
     max_mw: Option<Num>,
 }
 
+impl TrainingSection {
+    /// Uses `pue` where the section gives none (a network site's PUE).
+    pub fn or_pue(&mut self, pue: &Num) {
+        self.pue.get_or_insert_with(|| pue.clone());
+    }
+}
+
 /// A `[reliability]` section as written (checked when turned into a [`SiteInput`]).
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
@@ -193,7 +200,15 @@ impl Ctx<'_> {
         Ok(x)
     }
 
-    fn opt(&self, v: &Option<Num>, name: &str, min: f64, max: f64, default: f64) -> Result<f64, FileError> {
+    /// An optional number: checked like [`Ctx::num`] when given, else `default`.
+    pub fn opt(
+        &self,
+        v: &Option<Num>,
+        name: &str,
+        min: f64,
+        max: f64,
+        default: f64,
+    ) -> Result<f64, FileError> {
         v.as_ref().map_or(Ok(default), |v| self.num(v, name, min, max))
     }
 }

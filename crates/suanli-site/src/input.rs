@@ -107,3 +107,28 @@ impl SiteInput {
         self.firm_load_mw.len()
     }
 }
+
+impl SiteInput {
+    /// The same site for profiles that stand for `hour_weight` hours each: annual capital
+    /// costs and annual quotas divided by the weight, so that the plan of the profile hours
+    /// costs 1 / weight of a year (PyPSA's snapshot weightings, written as a rescaling).
+    pub fn per_profile_hours(&self, hour_weight: f64) -> SiteInput {
+        let w = hour_weight;
+        let mut s = self.clone();
+        for r in [&mut s.solar, &mut s.wind].into_iter().flatten() {
+            r.capital_cost_per_mw_year /= w;
+        }
+        if let Some(b) = &mut s.battery {
+            b.power_cost_per_mw_year /= w;
+            b.energy_cost_per_mwh_year /= w;
+        }
+        if let Some(g) = &mut s.gas {
+            g.capital_cost_per_mw_year /= w;
+        }
+        if let Some(t) = &mut s.training {
+            t.it_capacity_cost_per_mw_year /= w;
+            t.energy_quota_mwh /= w;
+        }
+        s
+    }
+}

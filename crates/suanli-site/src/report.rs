@@ -86,3 +86,37 @@ pub fn summarise(site: &SiteInput, caps: Capacities, d: Dispatch, solver: Solver
         dispatch: d,
     }
 }
+
+impl SitePlan {
+    /// Turns the plan of profile hours that stand for `hour_weight` hours each (solved with
+    /// [`SiteInput::per_profile_hours`]) into annual figures: money, energy, emissions and
+    /// hours times the weight; capacities, shares and unit costs unchanged; the dispatch
+    /// stays that of the profile hours.
+    pub fn scale_to_year(&mut self, hour_weight: f64) {
+        let w = hour_weight;
+        self.objective_per_year *= w;
+        let c = &mut self.cost_breakdown;
+        for v in [
+            &mut c.solar,
+            &mut c.wind,
+            &mut c.gas_capacity,
+            &mut c.gas_fuel,
+            &mut c.battery,
+            &mut c.grid,
+            &mut c.training_capacity,
+            &mut c.unserved,
+            &mut c.training_value,
+        ] {
+            *v *= w;
+        }
+        self.emissions_t_per_year *= w;
+        self.unserved_mwh *= w;
+        if let Some(t) = &mut self.training {
+            t.energy_mwh *= w;
+            t.h100_hours *= w;
+            t.hours_at_full_compute = (t.hours_at_full_compute as f64 * w).round() as usize;
+        }
+        self.solver.primal_objective *= w;
+        self.solver.dual_objective *= w;
+    }
+}
