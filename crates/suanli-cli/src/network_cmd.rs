@@ -22,8 +22,9 @@ pub enum NetworkCommand {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
-        /// Directory for the hourly results: links.csv (flows) and site-NAME.csv (each
-        /// site's dispatch), written atomically.
+        /// Directory for the hourly results: links.csv (flows), routes.csv (inference
+        /// served over each fibre route) and site-NAME.csv (each site's dispatch), written
+        /// atomically.
         #[arg(long)]
         out_dir: Option<PathBuf>,
         /// No spinner on stderr while the LP solves.
@@ -49,6 +50,9 @@ pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
     if let Some(d) = &out_dir {
         // Everything is rendered before the first file is written.
         let mut files = vec![("links.csv".to_string(), links_csv(&p))];
+        if !p.routes.is_empty() {
+            files.push(("routes.csv".to_string(), routes_csv(&p)));
+        }
         files.extend(p.sites.iter().map(|s| (format!("site-{}.csv", s.name), dispatch_csv(s, true))));
         for (name, text) in files {
             write_atomic(&d.join(name), text.as_bytes())?;
@@ -87,6 +91,25 @@ fn links_csv(p: &NetworkPlan) -> String {
     s
 }
 
+/// Hourly inference served over every route that serves any (MW of IT).
+fn routes_csv(p: &NetworkPlan) -> String {
+    let serving: Vec<_> = p.routes.iter().filter(|r| !r.served_mw.is_empty()).collect();
+    let mut s = String::from("hour");
+    for r in &serving {
+        s.push_str(&format!(",{}_mw", r.name));
+    }
+    s.push('\n');
+    let hours = serving.first().map_or(0, |r| r.served_mw.len());
+    for t in 0..hours {
+        s.push_str(&t.to_string());
+        for r in &serving {
+            s.push_str(&format!(",{:.3}", clean(r.served_mw[t])));
+        }
+        s.push('\n');
+    }
+    s
+}
+
 fn render(p: &NetworkPlan, net: &LoadedNetwork) -> String {
     let mut s = format!(
         "network: {}   ({} sites, {} links; profiles: {})\n\n",
@@ -108,7 +131,7 @@ fn render(p: &NetworkPlan, net: &LoadedNetwork) -> String {
     ]);
     for site in &p.sites {
         let c = &site.capacities;
-        let import_gwh = site.dispatch.import_mw.iter().sum::<f64>() / 1000.0;
+        let import_gwh = site.dispatch.import_mw.iter().sum::<f64>() * net.input.hour_weight / 1000.0;
         t.row(vec![
             site.name.clone(),
             num(c.solar_mw, 1),
@@ -138,18 +161,84 @@ fn render(p: &NetworkPlan, net: &LoadedNetwork) -> String {
         s.push('\n');
         s.push_str(&t.render());
     }
-    if net.input.training_quota_mwh > 0.0 {
+    if !p.routes.is_empty() {
+        let mut t = Table::new(&[
+            "fibre route",
+            "km",
+            "latency ms",
+            "Gbit/s",
+            "inference GWh",
+            "data PB",
+            "cost per year",
+        ]);
+        let used: Vec<_> =
+            p.routes.iter().filter(|r| r.capacity_gbps >= 0.05 || r.data_pb >= 0.005).collect();
+        for r in &used {
+            t.row(vec![
+                r.name.clone(),
+                num(r.length_km, 0),
+                num(r.latency_ms, 1),
+                num(r.capacity_gbps, 1),
+                num(clean(r.inference_mwh / 1000.0), 1),
+                num(r.data_pb, 2),
+                num(r.cost_per_year, 0),
+            ]);
+        }
+        s.push('\n');
+        s.push_str(&t.render());
+        if used.len() < p.routes.len() {
+            s.push_str(&format!("({} routes within reach carry nothing)\n", p.routes.len() - used.len()));
+        }
+        let mut t = Table::new(&["inference at", "IT capacity MW", "served GWh (IT)", "cost per year"]);
+        for i in &p.inference {
+            t.row(vec![
+                i.name.clone(),
+                num(i.capacity_mw, 1),
+                num(i.served_mwh / 1000.0, 1),
+                num(i.cost_per_year, 0),
+            ]);
+        }
+        s.push('\n');
+        s.push_str(&t.render());
+    }
+    if net.input.training_quota().is_some() {
+        let total: f64 = p.sites.iter().filter_map(|s| s.training.as_ref()).map(|t| t.h100_hours).sum();
         let placed: Vec<String> = p
             .sites
             .iter()
-            .filter_map(|s| s.training.as_ref().map(|t| (s, t.energy_mwh)))
-            .filter(|(_, mwh)| *mwh > 0.5)
-            .map(|(s, mwh)| format!("{} {}", s.name, pct(mwh / net.input.training_quota_mwh)))
+            .filter_map(|s| s.training.as_ref().map(|t| (s, t.h100_hours)))
+            .filter(|(_, h)| *h > 1e-6 * total)
+            .map(|(s, h)| format!("{} {}", s.name, pct(h / total)))
             .collect();
         s.push_str(&format!(
-            "\ntraining quota {} MWh placed at: {}\n",
-            num(net.input.training_quota_mwh, 0),
+            "\ntraining: {} H100-hours ({} MWh) placed at: {}\n",
+            num(total, 0),
+            num(p.delivered.training_mwh, 0),
             placed.join(", ")
+        ));
+    }
+    let (c, d) = (&p.costs, &p.delivered);
+    s.push_str(&format!(
+        "\ncost per year: sites {}, power lines {}, fibre {}, inference IT {}\n",
+        num(c.sites, 0),
+        num(c.lines, 0),
+        num(c.fibre, 0),
+        num(c.inference, 0)
+    ));
+    if d.h100_hours > 0.0 {
+        s.push_str(&format!(
+            "delivered: {} H100-hours at {} each; {} TWh over power lines, {} PB over fibre\n",
+            num(d.h100_hours, 0),
+            num(d.cost_per_h100_hour, 3),
+            num(d.lines_twh, 3),
+            num(d.fibre_pb, 2)
+        ));
+    }
+    if net.input.hour_weight != 1.0 {
+        s.push_str(&format!(
+            "(each of the {} profile hours stands for {:.2} hours of the year; figures are per year)\n",
+            p.sites.first().map_or(0, |s| s.dispatch.firm_mw.len()),
+            net.input.hour_weight
         ));
     }
     let r = &p.solver;

@@ -24,20 +24,31 @@ pub fn validate(net: &NetworkInput) -> Result<(), SiteError> {
             ));
         }
     }
-    if !(net.training_quota_mwh.is_finite() && net.training_quota_mwh >= 0.0) {
-        return bad(format!("the network's training quota is {} MWh", net.training_quota_mwh));
+    for (what, q) in [("MWh", net.training_quota_mwh), ("H100-hours", net.training_quota_h100_hours)] {
+        if !(q.is_finite() && q >= 0.0) {
+            return bad(format!("the network's training quota is {q} {what}"));
+        }
     }
-    if net.training_quota_mwh > 0.0 {
+    if net.training_quota_mwh > 0.0 && net.training_quota_h100_hours > 0.0 {
+        return bad("the network has a training quota in MWh and one in H100-hours: give one".into());
+    }
+    if net.training_quota_h100_hours > 0.0 && net.training_quota().is_none() {
+        return Err(SiteError::Infeasible(
+            "the network's training quota needs sites with a [training] section".into(),
+        ));
+    }
+    if let Some((weights, quota)) = net.training_quota() {
         let room: f64 = net
             .sites
             .iter()
-            .filter_map(|s| s.training.as_ref())
-            .map(|t| t.max_mw * first.hours() as f64 * net.hour_weight)
+            .zip(weights)
+            .filter_map(|(s, w)| Some(s.training.as_ref()?.max_mw * w?))
+            .map(|mw| mw * first.hours() as f64 * net.hour_weight)
             .sum();
-        if room < net.training_quota_mwh {
+        if room < quota {
             return Err(SiteError::Infeasible(format!(
-                "the network's training quota of {:.0} MWh exceeds what the sites' training capacity can take ({:.0} MWh): give sites a [training] section or raise their max_mw",
-                net.training_quota_mwh, room
+                "the network's training quota ({:.0} MWh at the first training site's kW per H100) exceeds what the sites' training capacity can take ({room:.0} MWh): give sites a [training] section or raise their max_mw",
+                quota
             )));
         }
     }

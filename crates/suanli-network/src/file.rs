@@ -84,8 +84,7 @@ struct NetworkSection {
     profiles: Spanned<String>,
     /// Training energy for the sites' training loads together, MWh per year.
     training_quota_mwh: Option<Num>,
-    /// The same quota in H100-hours (converted with each site's kW per H100: the first
-    /// training site's).
+    /// The quota in H100-hours, each site's training counted at its own kW per H100.
     h100_hours_quota: Option<Num>,
     /// Whether the profile hours stand for a whole year (each weighs 8760 / hours).
     scale_to_year: Option<bool>,
@@ -278,24 +277,23 @@ pub fn parse_network(
     if let Some(tol) = f.solver.as_ref().and_then(|s| s.tolerance.as_ref()) {
         settings.tolerance = cx.num(tol, "tolerance", 1e-14, 1e-2)?;
     }
-    let training_quota_mwh = match (&f.network.training_quota_mwh, &f.network.h100_hours_quota) {
-        (Some(q), None) => cx.num(q, "training_quota_mwh", 0.0, BIG)?,
-        (None, Some(q)) => {
-            let hours = cx.num(q, "h100_hours_quota", 0.0, BIG)?;
-            let kw =
-                sites.iter().find_map(|s| s.training.as_ref()).map(|t| t.kw_per_h100).ok_or_else(|| {
-                    cx.at(
+    let (training_quota_mwh, training_quota_h100_hours) =
+        match (&f.network.training_quota_mwh, &f.network.h100_hours_quota) {
+            (Some(q), None) => (cx.num(q, "training_quota_mwh", 0.0, BIG)?, 0.0),
+            (None, Some(q)) => {
+                if !sites.iter().any(|s| s.training.is_some()) {
+                    return Err(cx.at(
                         q.span(),
                         "an H100-hour quota needs a site with a [training] section (its kW per H100)",
-                    )
-                })?;
-            hours * kw / 1000.0
-        }
-        (None, None) => 0.0,
-        (Some(q), Some(_)) => {
-            return Err(cx.at(q.span(), "give `training_quota_mwh` or `h100_hours_quota`, not both"))
-        }
-    };
+                    ));
+                }
+                (0.0, cx.num(q, "h100_hours_quota", 0.0, BIG)?)
+            }
+            (None, None) => (0.0, 0.0),
+            (Some(q), Some(_)) => {
+                return Err(cx.at(q.span(), "give `training_quota_mwh` or `h100_hours_quota`, not both"))
+            }
+        };
     let hours = sites[0].hours();
     let places = SitePlaces { names: &names, coordinates: &coordinates };
     let side = demand_side(
@@ -316,6 +314,7 @@ pub fn parse_network(
     let zones = f.sites.values().map(|e| e.get_ref().zone.clone()).collect();
     let input = NetworkInput {
         training_quota_mwh,
+        training_quota_h100_hours,
         demands: side.demands,
         routes: side.routes,
         pue,

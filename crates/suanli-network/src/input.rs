@@ -65,6 +65,10 @@ pub struct NetworkInput {
     /// Training energy the sites' training loads must receive together, MWh per year
     /// (0: none), placed wherever it costs least; each site's own quota still applies.
     pub training_quota_mwh: f64,
+    /// Training compute the sites must deliver together, H100-hours per year (0: none),
+    /// each site's MWh counted at its own kW per H100 (so a site with a lower PUE delivers
+    /// more per MWh); at most one of the two quotas is set.
+    pub training_quota_h100_hours: f64,
     /// Demand centres.
     pub demands: Vec<DemandCentre>,
     /// Fibre routes from demand centres to sites.
@@ -93,6 +97,7 @@ impl NetworkInput {
             sites,
             links,
             training_quota_mwh: 0.0,
+            training_quota_h100_hours: 0.0,
             demands: Vec::new(),
             routes: Vec::new(),
             pue,
@@ -110,6 +115,23 @@ impl NetworkInput {
 }
 
 impl NetworkInput {
+    /// The network's training quota as one row: each site's weight per MWh of training
+    /// load (`None` for a site without training) and the right-hand side, in MWh at the
+    /// first training site's kW per H100 when the quota is in H100-hours (weights then
+    /// near one); `None` without a quota.
+    pub fn training_quota(&self) -> Option<(Vec<Option<f64>>, f64)> {
+        let kw = |s: &SiteInput| s.training.as_ref().map(|t| t.kw_per_h100);
+        if self.training_quota_mwh > 0.0 {
+            Some((self.sites.iter().map(|s| kw(s).map(|_| 1.0)).collect(), self.training_quota_mwh))
+        } else if self.training_quota_h100_hours > 0.0 {
+            let reference = self.sites.iter().find_map(kw)?;
+            let weights = self.sites.iter().map(|s| kw(s).map(|k| reference / k)).collect();
+            Some((weights, self.training_quota_h100_hours * reference / 1000.0))
+        } else {
+            None
+        }
+    }
+
     /// The same network with annual capital costs and quotas divided by the hour weight
     /// (see [`SiteInput::per_profile_hours`]); itself when hours weigh one hour.
     pub fn per_profile_hours(&self) -> NetworkInput {
@@ -127,6 +149,7 @@ impl NetworkInput {
         }
         n.inference_cost_per_mw_year /= w;
         n.training_quota_mwh /= w;
+        n.training_quota_h100_hours /= w;
         n.hour_weight = 1.0;
         n
     }

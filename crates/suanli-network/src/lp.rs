@@ -8,7 +8,7 @@
 //!        lossy link l (eff < 1):     p_lt, n_lt in [0, F_l];
 //!                                    inflow_from += eff n_lt - p_lt,  inflow_to += eff p_lt - n_lt
 //!      0 <= F_l <= max_l
-//!      sum_k sum_t x_kt >= Q                     (network training quota, if any)
+//!      sum_k w_k sum_t x_kt >= Q                 (network training quota, if any)
 //!      sum_{r of d} y_rt = D_dt                  (each demand centre's inference, each hour)
 //!      y_rt >= 0;  balance_k += -pue_k y_rt      (route r from centre d to site k)
 //!      sum_{r to k} y_rt <= I_k                  (site k's inference IT capacity)
@@ -16,7 +16,8 @@
 //! ```
 //! Symbols: F_l link capacity (MW), c_l its annual cost per MW, f_lt the flow from `from`
 //! to `to`, p_lt and n_lt the power sent each way (losses on arrival), x_kt the training
-//! load of site k, Q the network's training quota (MWh); D_dt a centre's inference (MW of
+//! load of site k, Q the network's training quota (MWh; w_k = 1) or H100-hours
+//! (w_k the H100-hours a MWh buys at site k, relative to the first training site); D_dt a centre's inference (MW of
 //! IT), y_rt the part served over route r, I_k a site's inference IT capacity (MW, cost
 //! per MW-year), K_k its training capacity, B_r a route's bandwidth (Gbit/s, cost per
 //! Gbit/s-year), b_inf and b_train the Gbit/s needed per MW of inference and of training.
@@ -68,7 +69,7 @@ pub struct NetworkLp {
 /// Units common to the whole network: the largest site peak is one power unit and the
 /// largest capacity cost one money unit per power unit.
 pub fn scale(net: &NetworkInput) -> Scale {
-    let quota_mw = net.training_quota_mwh / net.hours().max(1) as f64;
+    let quota_mw = net.training_quota().map_or(0.0, |(_, mwh)| mwh) / net.hours().max(1) as f64;
     let demand_mw: f64 = net.demands.iter().map(|d| d.inference_mw.iter().copied().fold(0.0, f64::max)).sum();
     let peak = net.sites.iter().map(Scale::peak_mw).fold(quota_mw.max(demand_mw), f64::max);
     let largest = net
@@ -123,13 +124,14 @@ pub fn build(net: &NetworkInput) -> NetworkLp {
         }
         links.push(LinkLayout { capacity, forward_t, backward_t });
     }
-    if net.training_quota_mwh > 0.0 {
+    if let Some((weights, quota)) = net.training_quota() {
         let all: Vec<(usize, f64)> = sites
             .iter()
-            .filter_map(|l| l.training_t)
-            .flat_map(|x| (0..t_n).map(move |t| (x + t, -1.0)))
+            .zip(weights)
+            .filter_map(|(l, w)| Some((l.training_t?, w?)))
+            .flat_map(|(x, w)| (0..t_n).map(move |t| (x + t, -w)))
             .collect();
-        lp.at_most(&all, -net.training_quota_mwh * scale.power);
+        lp.at_most(&all, -quota * scale.power);
     }
     let (inference, routes) = add_demand(&mut lp, net, &sites, scale);
     NetworkLp { scale, sites, links, routes, inference, problem: lp.finish() }
