@@ -11,6 +11,7 @@ mod error;
 mod load;
 mod mc_cmd;
 mod network_cmd;
+mod network_compare;
 mod output;
 mod race;
 mod report_cmd;

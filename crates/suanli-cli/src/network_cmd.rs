@@ -1,4 +1,4 @@
-//! `suanli network plan`.
+//! `suanli network plan` and `suanli network compare`.
 
 use std::path::{Path, PathBuf};
 
@@ -31,10 +31,28 @@ pub enum NetworkCommand {
         #[arg(long)]
         quiet: bool,
     },
+    /// Move bits or move watts: plans compute in the west with bits sent east, compute in
+    /// the east with power sent over lines, and the optimum, side by side (sites tagged
+    /// zone = "west" / "east"; see examples/network/east-data-west.toml).
+    Compare {
+        /// Network file.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// No spinner on stderr while the LPs solve.
+        #[arg(long)]
+        quiet: bool,
+    },
 }
 
 pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
-    let NetworkCommand::Plan { file, format, out_dir, quiet } = cmd;
+    match cmd {
+        NetworkCommand::Plan { file, format, out_dir, quiet } => run_plan(&file, format, out_dir, quiet),
+        NetworkCommand::Compare { file, format, quiet } => crate::network_compare::run(&file, format, quiet),
+    }
+}
+
+fn run_plan(file: &Path, format: Format, out_dir: Option<PathBuf>, quiet: bool) -> Result<(), CliError> {
     if format == Format::Csv {
         return Err(CliError::Usage(
             "failed to write a network plan as CSV: use --format table or json, and --out-dir for hourly CSVs"
@@ -42,11 +60,11 @@ pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
         ));
     }
     check_out_dir(out_dir.as_deref())?;
-    let net = load_network(&file)?;
-    let spinner = Spinner::start(&file, quiet);
+    let net = load_network(file)?;
+    let spinner = Spinner::start(file, quiet);
     let planned = plan(&net.input, &net.settings);
     spinner.stop();
-    let p = planned.map_err(|e| plan_error(&file, e))?;
+    let p = planned.map_err(|e| plan_error(file, e))?;
     if let Some(d) = &out_dir {
         // Everything is rendered before the first file is written.
         let mut files = vec![("links.csv".to_string(), links_csv(&p))];

@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod compare;
 mod demand_file;
 pub mod file;
 pub mod input;
