@@ -72,3 +72,82 @@ fn a_pair_of_sites_plans_through_the_cli_with_a_certified_gap_and_hourly_files()
     let table = String::from_utf8(o.stdout).unwrap();
     assert!(table.contains("proven lower bound") && table.contains("a-b"), "{table}");
 }
+
+/// A western site with cheap sun and an eastern one with dear gas, a city beside the
+/// eastern one and within 20 ms of both, and a training quota.
+const HUBS: &str = r#"[network]
+name = "hubs"
+profiles = "p.csv"
+h100_hours_quota = 1.0e6
+[defaults.solar]
+capital_cost_per_mw_year = 50000
+[defaults.battery]
+power_cost_per_mw_year = 5000
+energy_cost_per_mwh_year = 10000
+round_trip_efficiency = 0.9
+[defaults.gas]
+capital_cost_per_mw_year = 80000
+marginal_cost_per_mwh = 60
+[defaults.training]
+it_capacity_cost_per_mw_year = 100000
+[sites.a]
+lat = 37.5
+lon = 105.2
+zone = "west"
+[sites.b]
+lat = 31.0
+lon = 115.0
+zone = "east"
+pue = 1.3
+[sites.b.gas]
+capital_cost_per_mw_year = 80000
+marginal_cost_per_mwh = 120
+[demand.city]
+lat = 31.2
+lon = 115.5
+inference_mw = 50
+[links.a-b]
+from = "a"
+to = "b"
+capital_cost_per_mw_km_year = 25
+"#;
+
+#[test]
+fn demand_centres_and_the_three_designs_come_out_of_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("net.toml"), HUBS).unwrap();
+    std::fs::write(dir.path().join("p.csv"), profiles()).unwrap();
+    let o = suanli(dir.path(), &["network", "plan", "net.toml", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The city's 50 MW of IT for a year are served, over routes within 20 ms.
+    let served: f64 =
+        v["routes"].as_object().unwrap().values().map(|r| r["inference_mwh"].as_f64().unwrap()).sum();
+    assert!((served / (50.0 * 8760.0) - 1.0).abs() < 1e-6, "{served}");
+    for r in v["routes"].as_object().unwrap().values() {
+        assert!(r["latency_ms"].as_f64().unwrap() <= 20.0);
+    }
+    let h100: f64 = ["a", "b"].iter().filter_map(|s| v["sites"][s]["training"]["h100_hours"].as_f64()).sum();
+    assert!((h100 / 1.0e6 - 1.0).abs() < 1e-6, "{h100}");
+    let costs = &v["costs"];
+    let sum: f64 = ["sites", "lines", "fibre", "inference"].iter().map(|k| costs[k].as_f64().unwrap()).sum();
+    assert!((sum / v["objective_per_year"].as_f64().unwrap() - 1.0).abs() < 1e-6);
+
+    let o = suanli(dir.path(), &["network", "compare", "net.toml", "--format", "json", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let designs = c["designs"].as_array().unwrap();
+    let cost = |i: usize| designs[i]["cost_per_year"].as_f64().unwrap();
+    // The optimum may do all either design does: it never costs more.
+    assert!(cost(2) <= cost(0) * (1.0 + 1e-7) && cost(2) <= cost(1) * (1.0 + 1e-7));
+    assert_eq!(designs[0]["west_share_of_compute"].as_f64().unwrap(), 1.0);
+    assert!(designs[1]["west_share_of_compute"].as_f64().unwrap() < 1e-9);
+    assert_eq!(designs[0]["lines_twh"].as_f64().unwrap(), 0.0);
+    assert!(c["cheapest"].is_string());
+
+    // Without zones there is nothing to compare: a clear error, exit 2.
+    std::fs::write(dir.path().join("plain.toml"), HUBS.replace("zone = \"west\"\n", "")).unwrap();
+    let o = suanli(dir.path(), &["network", "compare", "plain.toml", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("zone = \"west\""), "{}", stderr(&o));
+}
