@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use suanli_network::file::{parse_network, LoadedNetwork};
 use suanli_network::{plan, NetworkPlan};
+use suanli_report::network::{network_figure, Places};
 
 use crate::error::CliError;
 use crate::load::read_text;
@@ -27,6 +28,10 @@ pub enum NetworkCommand {
         /// atomically.
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// Also write a chart (SVG): map of sites, lines and fibre; cost by kind; compute
+        /// by site; where training runs.
+        #[arg(long)]
+        chart: Option<PathBuf>,
         /// No spinner on stderr while the LP solves.
         #[arg(long)]
         quiet: bool,
@@ -47,12 +52,20 @@ pub enum NetworkCommand {
 
 pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
     match cmd {
-        NetworkCommand::Plan { file, format, out_dir, quiet } => run_plan(&file, format, out_dir, quiet),
+        NetworkCommand::Plan { file, format, out_dir, chart, quiet } => {
+            run_plan(&file, format, out_dir, chart, quiet)
+        }
         NetworkCommand::Compare { file, format, quiet } => crate::network_compare::run(&file, format, quiet),
     }
 }
 
-fn run_plan(file: &Path, format: Format, out_dir: Option<PathBuf>, quiet: bool) -> Result<(), CliError> {
+fn run_plan(
+    file: &Path,
+    format: Format,
+    out_dir: Option<PathBuf>,
+    chart: Option<PathBuf>,
+    quiet: bool,
+) -> Result<(), CliError> {
     if format == Format::Csv {
         return Err(CliError::Usage(
             "failed to write a network plan as CSV: use --format table or json, and --out-dir for hourly CSVs"
@@ -75,6 +88,15 @@ fn run_plan(file: &Path, format: Format, out_dir: Option<PathBuf>, quiet: bool) 
         for (name, text) in files {
             write_atomic(&d.join(name), text.as_bytes())?;
         }
+    }
+    if let Some(path) = &chart {
+        let places = Places { sites: &net.site_places, demands: &net.demand_places, zones: &net.zones };
+        let source = format!(
+            "suanli network plan {}; profiles {}. Money in the file's currency.",
+            file.display(),
+            net.profiles_file
+        );
+        write_atomic(path, network_figure(&p, &net.input, &places, &source).to_svg().as_bytes())?;
     }
     let text = match format {
         Format::Json => {

@@ -133,6 +133,18 @@ fn demand_centres_and_the_three_designs_come_out_of_the_cli() {
     let sum: f64 = ["sites", "lines", "fibre", "inference"].iter().map(|k| costs[k].as_f64().unwrap()).sum();
     assert!((sum / v["objective_per_year"].as_f64().unwrap() - 1.0).abs() < 1e-6);
 
+    let o = suanli(dir.path(), &["network", "plan", "net.toml", "--quiet", "--chart", "net.svg"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(dir.path().join("net.svg")).unwrap();
+    for needle in [
+        "Sites, demand centres, power lines and fibre built",
+        "city",
+        "Cost per year by kind",
+        "fibre (widest",
+    ] {
+        assert!(svg.contains(needle), "{needle} missing from the chart");
+    }
+
     let o = suanli(dir.path(), &["network", "compare", "net.toml", "--format", "json", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

@@ -88,6 +88,8 @@ pub(crate) struct RouteEntry {
 /// The demand side, checked.
 pub(crate) struct DemandSide {
     pub demands: Vec<DemandCentre>,
+    /// Each centre's (degrees north, degrees east), where given.
+    pub places: Vec<Option<(f64, f64)>>,
     pub routes: Vec<Route>,
     pub gbps_per_mw_inference: f64,
     pub gbps_per_mw_training: f64,
@@ -162,6 +164,7 @@ pub(crate) fn demand_side(
         }
     }
     let mut demands = Vec::with_capacity(demand.len());
+    let mut centre_places = Vec::with_capacity(demand.len());
     let mut routes = Vec::new();
     for (d, (name, entry)) in demand.iter().enumerate() {
         let e = entry.get_ref();
@@ -254,8 +257,9 @@ pub(crate) fn demand_side(
             return Err(cx.at(entry.span(), msg));
         }
         demands.push(DemandCentre { name: name.clone(), inference_mw });
+        centre_places.push(place);
     }
-    Ok(DemandSide { demands, routes, gbps_per_mw_inference, gbps_per_mw_training })
+    Ok(DemandSide { demands, places: centre_places, routes, gbps_per_mw_inference, gbps_per_mw_training })
 }
 
 fn list(names: &[&String]) -> String {

@@ -138,6 +138,10 @@ pub struct LoadedNetwork {
     pub profiles_file: String,
     /// Each site's zone label, if given (in site order).
     pub zones: Vec<Option<String>>,
+    /// Each site's (degrees north, degrees east), where given (for maps).
+    pub site_places: Vec<Option<(f64, f64)>>,
+    /// Each demand centre's (degrees north, degrees east), where given.
+    pub demand_places: Vec<Option<(f64, f64)>>,
 }
 
 /// Checks the network file `text` (named `file` in messages); `load` reads the profiles
@@ -312,6 +316,7 @@ pub fn parse_network(
         };
     let hour_weight = if f.network.scale_to_year == Some(true) { HOURS_PER_YEAR / hours as f64 } else { 1.0 };
     let zones = f.sites.values().map(|e| e.get_ref().zone.clone()).collect();
+    let demand_places = side.places;
     let input = NetworkInput {
         training_quota_mwh,
         training_quota_h100_hours,
@@ -324,7 +329,7 @@ pub fn parse_network(
         hour_weight,
         ..NetworkInput::new(f.network.name, sites, links)
     };
-    Ok(LoadedNetwork { input, settings, profiles_file, zones })
+    Ok(LoadedNetwork { input, settings, profiles_file, zones, site_places: coordinates, demand_places })
 }
 
 /// Great-circle distance between two points given as (degrees north, degrees east), km

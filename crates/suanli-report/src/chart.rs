@@ -103,6 +103,8 @@ pub enum Panel {
     HeatMap(HeatMap),
     /// Horizontal bars.
     Bars(Bars),
+    /// Places and the edges between them.
+    Map(crate::map::MapPanel),
 }
 
 impl Panel {
@@ -112,6 +114,7 @@ impl Panel {
             Panel::Timeline(t) => 70.0 + 20.0 * t.rows.len() as f64,
             Panel::HeatMap(_) => 250.0,
             Panel::Bars(b) => 60.0 + 24.0 * b.items.len() as f64,
+            Panel::Map(_) => crate::map::MAP_HEIGHT,
         }
     }
 }
@@ -147,6 +150,7 @@ impl Figure {
                 Panel::Timeline(t) => draw_timeline(&mut svg, t),
                 Panel::HeatMap(h) => draw_heat_map(&mut svg, h, p.height()),
                 Panel::Bars(b) => draw_bars(&mut svg, b),
+                Panel::Map(m) => crate::map::draw_map(&mut svg, m, WIDTH),
             }
             svg.end_group();
             y += p.height();

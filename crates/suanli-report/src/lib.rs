@@ -13,7 +13,9 @@
 
 pub mod chart;
 pub mod html;
+pub mod map;
 pub mod nation;
+pub mod network;
 pub mod race;
 pub mod scale;
 pub mod site;

@@ -73,6 +73,18 @@ impl Svg {
         );
     }
 
+    /// A circle with a thin dark outline.
+    pub fn circle(&mut self, cx: f64, cy: f64, r: f64, fill: &str, opacity: f64) {
+        let _ = writeln!(
+            self.out,
+            r##"<circle cx="{}" cy="{}" r="{}" fill="{fill}" fill-opacity="{}" stroke="#222222" stroke-width="0.8"/>"##,
+            n(cx),
+            n(cy),
+            n(r.max(0.0)),
+            n(opacity)
+        );
+    }
+
     /// A straight line.
     pub fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64, dash: Option<&str>) {
         let dash = dash.map(|d| format!(r#" stroke-dasharray="{d}""#)).unwrap_or_default();
