@@ -156,6 +156,9 @@ enum Command {
         /// Also plan this site and include it.
         #[arg(long)]
         site: Option<PathBuf>,
+        /// Also plan this network (see examples/network/) and include it.
+        #[arg(long)]
+        network: Option<PathBuf>,
         /// Monte Carlo draws for ranges and probabilities (0: none).
         #[arg(long, default_value_t = 5000)]
         draws: u64,
@@ -217,8 +220,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sensitivity { scenario, output, samples, seed, format, quiet, out } => {
             mc_cmd::run_sensitivity(&scenario, &output, samples, seed, format, quiet, out.as_deref())
         }
-        Command::Report { scenario, site, draws, seed, out } => {
-            report_cmd::run(&scenario, site.as_deref(), draws, seed, &out)
+        Command::Report { scenario, site, network, draws, seed, out } => {
+            report_cmd::run(&scenario, site.as_deref(), network.as_deref(), draws, seed, &out)
         }
         Command::Serve { host, port } => {
             let data = load::load_data()?;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use suanli_network::file::{parse_network, LoadedNetwork};
 use suanli_network::{plan, NetworkPlan};
+use suanli_report::chart::Figure;
 use suanli_report::network::{network_figure, Places};
 
 use crate::error::CliError;
@@ -90,13 +91,7 @@ fn run_plan(
         }
     }
     if let Some(path) = &chart {
-        let places = Places { sites: &net.site_places, demands: &net.demand_places, zones: &net.zones };
-        let source = format!(
-            "suanli network plan {}; profiles {}. Money in the file's currency.",
-            file.display(),
-            net.profiles_file
-        );
-        write_atomic(path, network_figure(&p, &net.input, &places, &source).to_svg().as_bytes())?;
+        write_atomic(path, figure(file, &net, &p).to_svg().as_bytes())?;
     }
     let text = match format {
         Format::Json => {
@@ -105,6 +100,25 @@ fn run_plan(
         _ => render(&p, &net),
     };
     emit(&text, None)
+}
+
+/// The chart of a network plan.
+fn figure(file: &Path, net: &LoadedNetwork, p: &NetworkPlan) -> Figure {
+    let places = Places { sites: &net.site_places, demands: &net.demand_places, zones: &net.zones };
+    let source = format!(
+        "suanli network plan {}; profiles {}. Money in the file's currency.",
+        file.display(),
+        net.profiles_file
+    );
+    network_figure(p, &net.input, &places, &source)
+}
+
+/// Reads a network file, plans it and draws its chart (for the report); errors name the file.
+pub fn plan_network_figure(file: &Path) -> Result<(NetworkPlan, Figure), CliError> {
+    let net = load_network(file)?;
+    let p = plan(&net.input, &net.settings).map_err(|e| plan_error(file, e))?;
+    let f = figure(file, &net, &p);
+    Ok((p, f))
 }
 
 /// Reads and checks a network file and its profiles (relative to it).

@@ -14,11 +14,19 @@ use suanli_report::site::site_figure;
 use crate::claims_cmd::{compile_claims, evaluate_claims, Evaluated};
 use crate::error::CliError;
 use crate::load::load_data;
+use crate::network_cmd::plan_network_figure;
 use crate::output::write_atomic;
 use crate::race::ATTRIBUTION;
 use crate::site_cmd::{plan_file, site_source};
 
-pub fn run(scenario: &str, site: Option<&Path>, draws: u64, seed: u64, out: &Path) -> Result<(), CliError> {
+pub fn run(
+    scenario: &str,
+    site: Option<&Path>,
+    network: Option<&Path>,
+    draws: u64,
+    seed: u64,
+    out: &Path,
+) -> Result<(), CliError> {
     let data = load_data()?;
     let Evaluated { claims, results, primary: resolved, .. } = evaluate_claims(scenario, None, &data, true)?;
     let outcome = simulate(&resolved.input);
@@ -32,6 +40,7 @@ pub fn run(scenario: &str, site: Option<&Path>, draws: u64, seed: u64, out: &Pat
     };
     let site = site.map(plan_file).transpose()?;
     let site_fig = site.as_ref().map(|(s, p)| site_figure(p, &site_source(s)));
+    let network = network.map(plan_network_figure).transpose()?;
     let figure = NationChart {
         outcome: &outcome,
         input: &resolved.input,
@@ -55,6 +64,7 @@ pub fn run(scenario: &str, site: Option<&Path>, draws: u64, seed: u64, out: &Pat
         claims: &results,
         claim_odds: mc.as_ref().map_or(&[], |m| &m.claims),
         site: site.as_ref().zip(site_fig.as_ref()).map(|((_, p), f)| (p, f)),
+        network: network.as_ref().map(|(p, f)| (p, f)),
         sources: TABLE_SOURCES,
         generator: &generator,
     });

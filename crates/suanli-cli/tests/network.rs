@@ -157,6 +157,11 @@ fn demand_centres_and_the_three_designs_come_out_of_the_cli() {
     assert_eq!(designs[0]["lines_twh"].as_f64().unwrap(), 0.0);
     assert!(c["cheapest"].is_string());
 
+    let o = suanli(dir.path(), &["report", "--draws", "0", "--network", "net.toml", "--out", "r.html"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(html.contains("<h2>Network plan: hubs</h2>") && html.contains("proven lower bound"));
+
     // Without zones there is nothing to compare: a clear error, exit 2.
     std::fs::write(dir.path().join("plain.toml"), HUBS.replace("zone = \"west\"\n", "")).unwrap();
     let o = suanli(dir.path(), &["network", "compare", "plain.toml", "--quiet"]);

@@ -8,6 +8,7 @@ use suanli_mc::run::{ClaimOdds, McResult};
 use suanli_nation::claims::{ClaimResult, Verdict};
 use suanli_nation::crossing::Crossing;
 use suanli_nation::Outcome;
+use suanli_network::NetworkPlan;
 use suanli_scenario::resolve::Provenance;
 use suanli_scenario::uncertainty::Factor;
 use suanli_site::plan::SitePlan;
@@ -38,6 +39,8 @@ pub struct Report<'a> {
     pub claim_odds: &'a [ClaimOdds],
     /// A site plan and its figure, if asked for.
     pub site: Option<(&'a SitePlan, &'a Figure)>,
+    /// A network plan and its figure, if asked for.
+    pub network: Option<(&'a NetworkPlan, &'a Figure)>,
     /// Data tables: origin, licence, attribution.
     pub sources: &'a [TableSource],
     /// Tool and version, e.g. `suanli 0.1.0`.
@@ -215,6 +218,29 @@ pub fn report(r: &Report<'_>) -> String {
             plan.gas_share * 100.0,
             plan.curtailment_share * 100.0,
             plan.emissions_t_per_year
+        );
+        h.push_str("<figure>\n");
+        h.push_str(&figure.to_svg());
+        h.push_str("</figure>\n");
+    }
+
+    if let Some((plan, figure)) = r.network {
+        let _ = writeln!(h, "<h2>Network plan: {}</h2>", e(&plan.name));
+        let (c, d) = (&plan.costs, &plan.delivered);
+        let _ = writeln!(
+            h,
+            "<table><tr><th>cost per year</th><td class=\"n\">{} (proven lower bound {}, gap {:.1e})</td></tr><tr><th>sites / power lines / fibre / inference IT</th><td class=\"n\">{} / {} / {} / {}</td></tr><tr><th>compute delivered</th><td class=\"n\">{} H100-hours at {:.3} each</td></tr><tr><th>moved</th><td class=\"n\">{:.2} TWh over power lines, {} PB over fibre</td></tr></table>",
+            label(plan.objective_per_year, false),
+            label(plan.lower_bound_per_year, false),
+            plan.relative_gap,
+            label(c.sites, false),
+            label(c.lines, false),
+            label(c.fibre, false),
+            label(c.inference, false),
+            label(d.h100_hours, false),
+            d.cost_per_h100_hour,
+            d.lines_twh,
+            label(d.fibre_pb, false)
         );
         h.push_str("<figure>\n");
         h.push_str(&figure.to_svg());
