@@ -47,8 +47,8 @@ pub fn validate(net: &NetworkInput) -> Result<(), SiteError> {
             .sum();
         if room < quota {
             return Err(SiteError::Infeasible(format!(
-                "the network's training quota ({:.0} MWh at the first training site's kW per H100) exceeds what the sites' training capacity can take ({room:.0} MWh): give sites a [training] section or raise their max_mw",
-                quota
+                "the network's training quota of {quota:.0} MWh{} exceeds what the sites' training capacity can take ({room:.0} MWh): give sites a [training] section or raise their max_mw",
+                if net.training_quota_h100_hours > 0.0 { " (its H100-hours at the first training site's kW per H100)" } else { "" }
             )));
         }
     }
