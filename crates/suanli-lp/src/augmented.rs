@@ -39,6 +39,10 @@ const STATIC_REG: f64 = 1e-8;
 const STEP_FRACTION: f64 = 0.95;
 /// Most centrality correctors per iteration.
 const CORRECTORS: usize = 1;
+/// How far beyond the tolerance (as a factor on every measure) a point may be and still
+/// be returned when numerical trouble stops the method: the planners report the gap
+/// they get and check every balance after the solve.
+const NEAR_OPTIMUM: f64 = 100.0;
 /// Iterations without a tenth of progress after which the method gives up.
 const STALL_ITERATIONS: u32 = 30;
 
@@ -81,7 +85,11 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
     // Pairs (primal slack, dual): kept inequality rows, short rows, bounded columns.
     let (first_short, first_bound) = (le, le + short);
     let pairs = first_bound + bounded.len();
+    let t_new = std::time::Instant::now();
     let mut kkt = Kkt::new(&p)?;
+    if std::env::var_os("SUANLI_LP_TRACE").is_some() {
+        eprintln!("kkt new {:.2}s", t_new.elapsed().as_secs_f64());
+    }
 
     // Starting point (as Clarabel and ECOS): least-squares primal and dual points from
     // one factorisation with unit scalings, shifted into the interior.
@@ -159,16 +167,37 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
         if gap < tolerance && primal_res < tolerance && dual_res < tolerance {
             return Ok(Solution { x, primal_objective, dual_objective, iterations: iteration });
         }
+        // When numerical trouble ends the method near the optimum (pivots vanish as
+        // complementarity goes to zero), the current point is returned if it is within
+        // `NEAR_OPTIMUM` of the tolerance on every measure.
+        let near = gap < NEAR_OPTIMUM * tolerance
+            && primal_res < NEAR_OPTIMUM * tolerance
+            && dual_res < NEAR_OPTIMUM * tolerance;
+        let solution =
+            |x: &[f64]| Solution { x: x.to_vec(), primal_objective, dual_objective, iterations: iteration };
+        let near_optimum = |failure: Failure| if near { Ok(solution(&x)) } else { Err(failure) };
         // Give up early when the worst measure has not improved by a tenth in a while
         // (badly scaled problems stall at the limit of precision): Clarabel takes over.
+        if std::env::var_os("SUANLI_LP_TRACE").is_some() {
+            eprintln!(
+                "it {iteration:3} gap {gap:.2e} pres {primal_res:.2e} dres {dual_res:.2e} mu {mu:.2e} t {:?}",
+                std::time::Instant::now()
+            );
+        }
         let worst = gap.max(primal_res).max(dual_res);
         if worst < 0.9 * best.0 {
             best = (worst, iteration);
         } else if iteration - best.1 >= STALL_ITERATIONS {
-            return Err(Failure::Stalled);
+            return near_optimum(Failure::Stalled);
         }
         sc.set(&sp, &dp, first_short, first_bound);
-        kkt.factor(&p, (&sp, &dp), &sc)?;
+        let t_f = std::time::Instant::now();
+        if let Err(e) = kkt.factor(&p, (&sp, &dp), &sc) {
+            return near_optimum(e);
+        }
+        if std::env::var_os("SUANLI_LP_TRACE").is_some() {
+            eprintln!("    factor {:.3}s", t_f.elapsed().as_secs_f64());
+        }
         let res = Residuals { primal: &r_primal, short: &r_short, dual: &r_dual };
 
         // Predictor: complementarity target 0.
@@ -221,8 +250,11 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
             (alpha_p, alpha_d) = (new_p, new_d);
         }
         let (alpha_p, alpha_d) = (STEP_FRACTION * alpha_p, STEP_FRACTION * alpha_d);
+        if std::env::var_os("SUANLI_LP_TRACE").is_some() {
+            eprintln!("    alpha_p {alpha_p:.3} alpha_d {alpha_d:.3} sigma {sigma:.2e}");
+        }
         if alpha_p < 1e-8 && alpha_d < 1e-8 {
-            return Err(Failure::Stalled);
+            return near_optimum(Failure::Stalled);
         }
         x.iter_mut().zip(&step.x).for_each(|(x, d)| *x += alpha_p * d);
         sp.iter_mut().zip(&step.p).for_each(|(s, d)| *s += alpha_p * d);
@@ -314,6 +346,8 @@ struct Reduced {
     /// Bounded columns and their lower bounds.
     bounded: Vec<usize>,
     bound: Vec<f64>,
+    /// Columns to eliminate last (see `bordered.rs`).
+    border: Vec<usize>,
 }
 
 impl Reduced {
@@ -346,7 +380,8 @@ impl Reduced {
         let reduced = a.select_rows(&keep);
         let bounded: Vec<usize> = (0..n).filter(|&j| lower[j].is_finite()).collect();
         let bound = bounded.iter().map(|&j| lower[j]).collect();
-        Reduced { at: transpose(&reduced), a: reduced, b: kept_b, equalities, short, bounded, bound }
+        let border = problem.border.clone();
+        Reduced { at: transpose(&reduced), a: reduced, b: kept_b, equalities, short, bounded, bound, border }
     }
 }
 
@@ -428,7 +463,7 @@ impl Kkt {
         primal_entries.extend(pair_at);
         let matrix = CscMatrix::new(n + m, n + m, colptr, rowval, nzval);
         let signs: Vec<i8> = (0..n + m).map(|i| if i < n { 1 } else { -1 }).collect();
-        let factors = Ldl::new(matrix, signs)?;
+        let factors = Ldl::new(matrix, signs, &p.border)?;
         let primal_values = vec![0.0; primal_entries.len()];
         Ok(Kkt {
             n,
@@ -484,7 +519,7 @@ impl Kkt {
         for ((row, r), iw) in p.short.iter().zip(short_rhs).zip(inv_w) {
             row.add_to(rhs, r * iw);
         }
-        self.factors.solve(rhs);
+        self.factors.solve_refined(rhs);
         for (((l, row), r), iw) in short_l.iter_mut().zip(&p.short).zip(short_rhs).zip(inv_w) {
             *l = (row.dot(rhs) - r) * iw;
         }
@@ -623,7 +658,7 @@ mod tests {
             }
         }
         let a = CscMatrix::new_from_triplets(rows.len(), q.len(), i, j, v);
-        Problem { q: q.to_vec(), a, b: rows.iter().map(|r| r.1).collect(), equalities }
+        Problem { q: q.to_vec(), a, b: rows.iter().map(|r| r.1).collect(), equalities, border: Vec::new() }
     }
 
     #[test]

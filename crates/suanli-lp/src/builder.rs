@@ -35,6 +35,7 @@ pub struct Builder {
     q: Vec<f64>,
     eq: Rows,
     le: Rows,
+    border: Vec<usize>,
 }
 
 impl Builder {
@@ -43,6 +44,13 @@ impl Builder {
         let first = self.q.len();
         self.q.resize(first + count, 0.0);
         first
+    }
+
+    /// Marks a column that couples many hours (a capacity): the interior point may
+    /// eliminate such columns last, through a small dense Schur complement, so that they
+    /// do not fill the sparse factor.
+    pub fn mark_border(&mut self, column: usize) {
+        self.border.push(column);
     }
 
     /// Sets the cost of a column.
@@ -77,7 +85,10 @@ impl Builder {
         let mut b = self.eq.b;
         b.extend(self.le.b);
         let a = csc(b.len(), n, triplets);
-        Problem { q: self.q, a, b, equalities }
+        let mut border = self.border;
+        border.sort_unstable();
+        border.dedup();
+        Problem { q: self.q, a, b, equalities, border }
     }
 }
 
@@ -93,6 +104,8 @@ pub struct Problem {
     pub b: Vec<f64>,
     /// Number of equality rows (they come first).
     pub equalities: usize,
+    /// Columns that couple many hours (sorted), see [`Builder::mark_border`].
+    pub border: Vec<usize>,
 }
 
 impl Problem {

@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 
 pub mod augmented;
+mod bordered;
 mod builder;
 pub mod clarabel;
 mod ldl;

@@ -92,6 +92,7 @@ pub fn build(net: &NetworkInput) -> NetworkLp {
     let mut links = Vec::with_capacity(net.links.len());
     for link in &net.links {
         let capacity = lp.columns(1);
+        lp.mark_border(capacity);
         lp.set_cost(capacity, link.capital_cost_per_mw_year * per_gw);
         lp.at_most(&[(capacity, -1.0)], 0.0);
         if link.max_mw.is_finite() {
@@ -152,6 +153,7 @@ fn add_demand(
         .map(|k| {
             serving(k).then(|| {
                 let c = lp.columns(1);
+                lp.mark_border(c);
                 lp.set_cost(c, net.inference_cost_per_mw_year * per_gw);
                 lp.at_most(&[(c, -1.0)], 0.0);
                 c
@@ -166,6 +168,7 @@ fn add_demand(
         let needs_bits = (served_t.is_some() && net.gbps_per_mw_inference > 0.0) || training.is_some();
         let bandwidth = needs_bits.then(|| {
             let b = lp.columns(1);
+            lp.mark_border(b);
             lp.set_cost(b, r.capital_cost_per_gbps_year * per_gw);
             lp.at_most(&[(b, -1.0)], 0.0);
             b

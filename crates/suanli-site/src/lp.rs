@@ -286,6 +286,9 @@ pub fn add_site(lp: &mut Builder, site: &SiteInput, scale: Scale) -> Layout {
             lp.at_most(&[(u + t, -1.0)], 0.0);
         }
     }
+    for col in [l.solar, l.wind, l.gas, l.battery_power, l.battery_energy, l.training].into_iter().flatten() {
+        lp.mark_border(col);
+    }
     // Capacities are non-negative and bounded where a maximum is given.
     let maxima = [
         (l.solar, site.solar.as_ref().map_or(f64::INFINITY, |s| s.max_mw)),
