@@ -85,11 +85,7 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
     // Pairs (primal slack, dual): kept inequality rows, short rows, bounded columns.
     let (first_short, first_bound) = (le, le + short);
     let pairs = first_bound + bounded.len();
-    let t_new = std::time::Instant::now();
     let mut kkt = Kkt::new(&p)?;
-    if std::env::var_os("SUANLI_LP_TRACE").is_some() {
-        eprintln!("kkt new {:.2}s", t_new.elapsed().as_secs_f64());
-    }
 
     // Starting point (as Clarabel and ECOS): least-squares primal and dual points from
     // one factorisation with unit scalings, shifted into the interior.
@@ -173,17 +169,15 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
         let near = gap < NEAR_OPTIMUM * tolerance
             && primal_res < NEAR_OPTIMUM * tolerance
             && dual_res < NEAR_OPTIMUM * tolerance;
-        let solution =
-            |x: &[f64]| Solution { x: x.to_vec(), primal_objective, dual_objective, iterations: iteration };
-        let near_optimum = |failure: Failure| if near { Ok(solution(&x)) } else { Err(failure) };
+        let near_optimum = |failure: Failure| {
+            if near {
+                Ok(Solution { x: x.clone(), primal_objective, dual_objective, iterations: iteration })
+            } else {
+                Err(failure)
+            }
+        };
         // Give up early when the worst measure has not improved by a tenth in a while
         // (badly scaled problems stall at the limit of precision): Clarabel takes over.
-        if std::env::var_os("SUANLI_LP_TRACE").is_some() {
-            eprintln!(
-                "it {iteration:3} gap {gap:.2e} pres {primal_res:.2e} dres {dual_res:.2e} mu {mu:.2e} t {:?}",
-                std::time::Instant::now()
-            );
-        }
         let worst = gap.max(primal_res).max(dual_res);
         if worst < 0.9 * best.0 {
             best = (worst, iteration);
@@ -191,12 +185,8 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
             return near_optimum(Failure::Stalled);
         }
         sc.set(&sp, &dp, first_short, first_bound);
-        let t_f = std::time::Instant::now();
         if let Err(e) = kkt.factor(&p, (&sp, &dp), &sc) {
             return near_optimum(e);
-        }
-        if std::env::var_os("SUANLI_LP_TRACE").is_some() {
-            eprintln!("    factor {:.3}s", t_f.elapsed().as_secs_f64());
         }
         let res = Residuals { primal: &r_primal, short: &r_short, dual: &r_dual };
 
@@ -250,9 +240,6 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
             (alpha_p, alpha_d) = (new_p, new_d);
         }
         let (alpha_p, alpha_d) = (STEP_FRACTION * alpha_p, STEP_FRACTION * alpha_d);
-        if std::env::var_os("SUANLI_LP_TRACE").is_some() {
-            eprintln!("    alpha_p {alpha_p:.3} alpha_d {alpha_d:.3} sigma {sigma:.2e}");
-        }
         if alpha_p < 1e-8 && alpha_d < 1e-8 {
             return near_optimum(Failure::Stalled);
         }

@@ -33,7 +33,7 @@ const BORDER_MIN_COLUMNS: usize = 16;
 /// Refinement steps at most, and the residual (relative to the right side) below which
 /// none is needed.
 const REFINEMENT_STEPS: usize = 3;
-const REFINEMENT_TOLERANCE: f64 = 1e-13;
+const REFINEMENT_TOLERANCE: f64 = 1e-10;
 
 /// `y -= K x` for K symmetric given by its upper triangle.
 fn subtract_symmetric_product(k: &CscMatrix<f64>, x: &[f64], y: &mut [f64]) {

@@ -47,7 +47,7 @@ const CONVERTER_EFFICIENCY: f64 = 0.98;
 const EFFICIENCY_PER_1000_KM: f64 = 0.977;
 const BIG: f64 = 1e12;
 /// Default relative gap and feasibility tolerance of a network plan.
-const NETWORK_TOLERANCE: f64 = 1e-9;
+const NETWORK_TOLERANCE: f64 = 1e-8;
 /// A site's PUE when not given: 1.2, as a site's training default (Uptime Institute 2024;
 /// new AI halls 1.1-1.3); China's hub caps are 1.2 in the west and 1.25 in the east
 /// (network ANCHORS §1).
@@ -274,9 +274,11 @@ pub fn parse_network(
         let max_mw = e.max_mw.as_ref().map_or(Ok(f64::INFINITY), |m| cx.num(m, "max_mw", 0.0, BIG))?;
         links.push(Link { name: name.clone(), from, to, capital_cost_per_mw_year: cost, efficiency, max_mw });
     }
-    // 1e-9 rather than the site's 1e-10: at 1e-10 both LDL' back-ends meet zero pivots
-    // near the optimum of dc10 cut to 720 hours (the interior point then gives up and
-    // Clarabel takes 3x as long), and 1e-9 still certifies gaps far below 1e-6.
+    // 1e-8 rather than the site's 1e-10: near the optimum of the larger networks the
+    // factorisations meet zero pivots (dc10 cut to 720 hours at 1e-10; the full dc10 at
+    // 1e-9, where the dual residual then stops falling at ~1e-7), and the interior point
+    // returns a point within 100x of the tolerance when that happens: gaps below 1e-6,
+    // as the issue asks, and far below on smaller networks (measured in performance.md).
     let mut settings = Settings { tolerance: NETWORK_TOLERANCE, ..Settings::default() };
     if let Some(tol) = f.solver.as_ref().and_then(|s| s.tolerance.as_ref()) {
         settings.tolerance = cx.num(tol, "tolerance", 1e-14, 1e-2)?;
