@@ -20,15 +20,13 @@
 
 use clarabel::algebra::CscMatrix;
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
-use faer::linalg::cholesky::ldlt::factor::{LdltParams, LdltRegularization};
-use faer::sparse::linalg::cholesky::{
-    factorize_symbolic_cholesky, CholeskySymbolicParams, LdltRef, SymbolicCholesky, SymmetricOrdering,
-};
-use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
-use faer::{Conj, MatMut, Par, Side, Spec};
+use faer::linalg::cholesky::ldlt::factor::LdltParams;
+use faer::sparse::linalg::cholesky::{LdltRef, SymbolicCholesky};
+use faer::{Conj, MatMut, Par, Spec};
 use rayon::prelude::*;
 
 use crate::augmented::Failure;
+use crate::ldl::{amd_symbolic, faer_factor, REGULARIZE_DELTA, REGULARIZE_EPS};
 
 /// Border columns solved for at once when forming `K_II^-1 K_IB` (memory: interior size
 /// x this many values).
@@ -76,10 +74,6 @@ pub struct BorderedLdl {
     interior_work: Vec<f64>,
     interior_rhs: Vec<f64>,
 }
-
-/// Smallest pivot of the dense Schur complement before it is replaced by `DELTA`.
-const EPS: f64 = 1e-13;
-const DELTA: f64 = 2e-7;
 
 impl BorderedLdl {
     /// Analyses `matrix` (upper triangle, sorted rows) with `border` (sorted full indices,
@@ -134,14 +128,7 @@ impl BorderedLdl {
             ib_colptr[b + 1] = ib_colptr[b + 1].max(ib_colptr[b]);
         }
         let ni = full_of.len();
-        let pattern = SymbolicSparseColMatRef::new_checked(ni, ni, &ii_colptr, None, &ii_rowval);
-        let symbolic = factorize_symbolic_cholesky(
-            pattern,
-            Side::Upper,
-            SymmetricOrdering::Amd,
-            CholeskySymbolicParams::default(),
-        )
-        .map_err(|e| Failure::Numerical(format!("symbolic factorisation: {e:?}")))?;
+        let symbolic = amd_symbolic(ni, &ii_colptr, &ii_rowval)?;
         let par = Par::Seq;
         let req = StackReq::any_of(&[
             symbolic.factorize_numeric_ldlt_scratch::<f64>(par, Spec::<LdltParams, f64>::default()),
@@ -199,24 +186,8 @@ impl BorderedLdl {
             }
         }
         let ni = self.ii_colptr.len() - 1;
-        let pattern = SymbolicSparseColMatRef::new_checked(ni, ni, &self.ii_colptr, None, &self.ii_rowval);
-        let a = SparseColMatRef::new(pattern, &self.ii_values);
-        let regularization = LdltRegularization {
-            dynamic_regularization_signs: Some(&self.signs),
-            dynamic_regularization_delta: DELTA,
-            dynamic_regularization_epsilon: EPS,
-        };
-        self.symbolic
-            .factorize_numeric_ldlt(
-                &mut self.factor_values,
-                a,
-                Side::Upper,
-                regularization,
-                Par::Seq,
-                MemStack::new(&mut self.work),
-                Spec::default(),
-            )
-            .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
+        let interior = (&self.ii_colptr[..], &self.ii_rowval[..], &self.ii_values[..]);
+        faer_factor(&self.symbolic, &mut self.factor_values, interior, &self.signs, &mut self.work)?;
         // S = K_BB - K_IB' K_II^-1 K_IB, BLOCK border columns at a time, the blocks shared
         // among threads (each with its own right sides and scratch).
         let ldlt = LdltRef::new(&self.symbolic, &self.factor_values);
@@ -308,8 +279,8 @@ impl BorderedLdl {
 }
 
 /// In-place LDL' of a symmetric positive (semi)definite matrix (column-major, n x n):
-/// L below the diagonal (unit diagonal implied), D on it; a pivot below `EPS` becomes
-/// `DELTA`, as the sparse factorisations regularise.
+/// L below the diagonal (unit diagonal implied), D on it; a pivot below `REGULARIZE_EPS`
+/// becomes `REGULARIZE_DELTA`, as the sparse factorisations regularise.
 fn dense_ldl(s: &mut [f64], n: usize) -> Result<(), Failure> {
     for j in 0..n {
         let mut d = s[j + j * n];
@@ -319,8 +290,8 @@ fn dense_ldl(s: &mut [f64], n: usize) -> Result<(), Failure> {
         if !d.is_finite() {
             return Err(Failure::Numerical("zero pivot in the border's Schur complement".into()));
         }
-        if d < EPS {
-            d = DELTA;
+        if d < REGULARIZE_EPS {
+            d = REGULARIZE_DELTA;
         }
         s[j + j * n] = d;
         for i in j + 1..n {

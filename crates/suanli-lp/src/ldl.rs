@@ -19,10 +19,10 @@ use faer::{Conj, MatMut, Par, Side, Spec};
 use crate::augmented::Failure;
 use crate::bordered::BorderedLdl;
 
-/// Smallest pivot magnitude before dynamic regularisation replaces it (both back-ends).
-const REGULARIZE_EPS: f64 = 1e-13;
+/// Smallest pivot magnitude before dynamic regularisation replaces it (every back-end).
+pub(crate) const REGULARIZE_EPS: f64 = 1e-13;
 /// The value a pivot below `REGULARIZE_EPS` becomes, with the sign it should have.
-const REGULARIZE_DELTA: f64 = 2e-7;
+pub(crate) const REGULARIZE_DELTA: f64 = 2e-7;
 
 /// Border columns from which they are eliminated last through a dense Schur complement
 /// (`bordered.rs`). Measured: a site (dc1, 5 capacities) 2.3 s with QDLDL against 3.0 s
@@ -34,6 +34,53 @@ const BORDER_MIN_COLUMNS: usize = 16;
 /// none is needed.
 const REFINEMENT_STEPS: usize = 3;
 const REFINEMENT_TOLERANCE: f64 = 1e-10;
+
+/// faer's symbolic analysis (AMD ordering) of the upper triangle `colptr`/`rowval` of an
+/// `n` x `n` symmetric matrix.
+pub(crate) fn amd_symbolic(
+    n: usize,
+    colptr: &[usize],
+    rowval: &[usize],
+) -> Result<SymbolicCholesky<usize>, Failure> {
+    let pattern = SymbolicSparseColMatRef::new_checked(n, n, colptr, None, rowval);
+    factorize_symbolic_cholesky(
+        pattern,
+        Side::Upper,
+        SymmetricOrdering::Amd,
+        CholeskySymbolicParams::default(),
+    )
+    .map_err(|e| Failure::Numerical(format!("symbolic factorisation: {e:?}")))
+}
+
+/// faer's numeric LDL' (one thread) of the upper triangle `(colptr, rowval, nzval)` into
+/// `values`, with pivots of the wrong sign or below `REGULARIZE_EPS` regularised.
+pub(crate) fn faer_factor(
+    symbolic: &SymbolicCholesky<usize>,
+    values: &mut [f64],
+    (colptr, rowval, nzval): (&[usize], &[usize], &[f64]),
+    signs: &[i8],
+    work: &mut MemBuffer,
+) -> Result<(), Failure> {
+    let n = colptr.len() - 1;
+    let pattern = SymbolicSparseColMatRef::new_checked(n, n, colptr, None, rowval);
+    let regularization = LdltRegularization {
+        dynamic_regularization_signs: Some(signs),
+        dynamic_regularization_delta: REGULARIZE_DELTA,
+        dynamic_regularization_epsilon: REGULARIZE_EPS,
+    };
+    symbolic
+        .factorize_numeric_ldlt(
+            values,
+            SparseColMatRef::new(pattern, nzval),
+            Side::Upper,
+            regularization,
+            Par::Seq,
+            MemStack::new(work),
+            Spec::default(),
+        )
+        .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
+    Ok(())
+}
 
 /// `y -= K x` for K symmetric given by its upper triangle.
 fn subtract_symmetric_product(k: &CscMatrix<f64>, x: &[f64], y: &mut [f64]) {
@@ -84,14 +131,7 @@ impl Ldl {
         if border.len() >= BORDER_MIN_COLUMNS {
             return Ok(Ldl::Bordered(Box::new(BorderedLdl::new(matrix, &signs, border)?)));
         }
-        let pattern = SymbolicSparseColMatRef::new_checked(n, n, &matrix.colptr, None, &matrix.rowval);
-        let symbolic = factorize_symbolic_cholesky(
-            pattern,
-            Side::Upper,
-            SymmetricOrdering::Amd,
-            CholeskySymbolicParams::default(),
-        )
-        .map_err(|e| Failure::Numerical(format!("symbolic factorisation: {e:?}")))?;
+        let symbolic = amd_symbolic(n, &matrix.colptr, &matrix.rowval)?;
         match symbolic.len_val() > SUPERNODAL_FILL_PER_COLUMN * n {
             false => {
                 let settings = QDLDLSettingsBuilder::default()
@@ -143,27 +183,14 @@ impl Ldl {
                 Ok(())
             }
             Ldl::Faer(f) => {
-                let n = f.matrix.n;
-                let pattern =
-                    SymbolicSparseColMatRef::new_checked(n, n, &f.matrix.colptr, None, &f.matrix.rowval);
-                let a = SparseColMatRef::new(pattern, &f.matrix.nzval);
-                let regularization = LdltRegularization {
-                    dynamic_regularization_signs: Some(&f.signs),
-                    dynamic_regularization_delta: REGULARIZE_DELTA,
-                    dynamic_regularization_epsilon: REGULARIZE_EPS,
-                };
-                f.symbolic
-                    .factorize_numeric_ldlt(
-                        &mut f.values,
-                        a,
-                        Side::Upper,
-                        regularization,
-                        Par::Seq,
-                        MemStack::new(&mut f.work),
-                        Spec::default(),
-                    )
-                    .map_err(|e| Failure::Numerical(format!("factorisation: {e:?}")))?;
-                Ok(())
+                let m = &f.matrix;
+                faer_factor(
+                    &f.symbolic,
+                    &mut f.values,
+                    (&m.colptr, &m.rowval, &m.nzval),
+                    &f.signs,
+                    &mut f.work,
+                )
             }
             Ldl::Bordered(f) => f.refactor(),
         }
