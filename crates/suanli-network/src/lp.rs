@@ -200,33 +200,33 @@ fn add_demand(
         }
         layouts.push(RouteLayout { bandwidth, served_t });
     }
+    // First hourly column of each serving route, by demand centre and by site.
+    let serving_routes = |of: &dyn Fn(&crate::input::Route) -> usize, n: usize| {
+        let mut lists = vec![Vec::new(); n];
+        for (r, l) in net.routes.iter().zip(&layouts) {
+            if let Some(y) = l.served_t {
+                lists[of(r)].push(y);
+            }
+        }
+        lists
+    };
+    let by_centre = serving_routes(&|r| r.demand, net.demands.len());
+    let by_site = serving_routes(&|r| r.site, net.sites.len());
     let mut terms = Vec::new();
     for t in 0..t_n {
-        for (d, centre) in net.demands.iter().enumerate() {
-            terms.clear();
-            terms.extend(
-                net.routes
-                    .iter()
-                    .zip(&layouts)
-                    .filter(|(r, _)| r.demand == d)
-                    .filter_map(|(_, l)| l.served_t.map(|y| (y + t, 1.0))),
-            );
+        for (centre, routes) in net.demands.iter().zip(&by_centre) {
             // A centre no route serves has no load (checked): no empty row.
-            if !terms.is_empty() {
+            if !routes.is_empty() {
+                terms.clear();
+                terms.extend(routes.iter().map(|y| (y + t, 1.0)));
                 lp.equality(&terms, centre.inference_mw[t] * scale.power);
             }
         }
-        for (k, cap) in inference.iter().enumerate() {
+        for (cap, routes) in inference.iter().zip(&by_site) {
             if let Some(cap) = *cap {
                 terms.clear();
                 terms.push((cap, -1.0));
-                terms.extend(
-                    net.routes
-                        .iter()
-                        .zip(&layouts)
-                        .filter(|(r, _)| r.site == k)
-                        .filter_map(|(_, l)| l.served_t.map(|y| (y + t, 1.0))),
-                );
+                terms.extend(routes.iter().map(|y| (y + t, 1.0)));
                 lp.at_most(&terms, 0.0);
             }
         }
