@@ -15,8 +15,10 @@
 //! [   A     -(S/L + d)  ] [dl] = [r2]      S/L = 0 on equality rows
 //! ```
 //!
-//! with a sparse LDL' (AMD ordering, signed regularisation: Clarabel's QDLDL, or faer's
-//! supernodal factorisation when fill-in is heavy; see `ldl.rs`).
+//! with a sparse LDL' (AMD ordering, signed regularisation: Clarabel's QDLDL, faer's
+//! supernodal factorisation when fill-in is heavy, or — when the problem marks many
+//! border columns, as a network's capacities — faer on the rest with the border
+//! eliminated last through a dense Schur complement; see `ldl.rs` and `bordered.rs`).
 //!
 //! Why a second interior-point method beside Clarabel: on the site LP (suanli-site) Clarabel spends half
 //! its time outside the factorisation (its homogeneous embedding needs a third solve per
