@@ -12,7 +12,7 @@
 //!                            x_I = y - K_II^-1 K_IB x_B
 //! ```
 //!
-//! `K_II` is factorised by faer's supernodal LDL' (it has the sparsity of the hours
+//! `K_II` is factorised by faer's sparse LDL' (it has the sparsity of the hours
 //! alone), `K_II^-1 K_IB` is formed in blocks of columns with faer's multi-column solve
 //! (dense kernels), and `S` — positive definite, since the border columns are primal
 //! unknowns of a quasi-definite matrix — by a small dense LDL'. No library offers a
