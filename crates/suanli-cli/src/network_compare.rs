@@ -4,7 +4,6 @@ use std::path::Path;
 
 use serde::Serialize;
 use suanli_network::compare::{compare, Design, DesignResult, Outcome};
-use suanli_network::plan::IT_KW_PER_H100;
 use suanli_network::NetworkPlan;
 
 use crate::error::CliError;
@@ -82,21 +81,16 @@ pub fn run(file: &Path, format: Format, quiet: bool) -> Result<(), CliError> {
 
 /// Share of delivered H100-hours computed at sites of zone `west`.
 fn west_share(p: &NetworkPlan, zones: &[Option<String>]) -> f64 {
-    let west = |name: &str| {
-        p.sites.iter().position(|s| s.name == name).and_then(|k| zones[k].as_deref()) == Some("west")
-    };
-    let training: f64 = p
-        .sites
+    let west: f64 = p
+        .h100_hours_by_site()
         .iter()
-        .filter(|s| west(&s.name))
-        .filter_map(|s| s.training.as_ref())
-        .map(|t| t.h100_hours)
+        .zip(zones)
+        .filter(|(_, z)| z.as_deref() == Some("west"))
+        .map(|(h, _)| h)
         .sum();
-    let inference: f64 =
-        p.inference.iter().filter(|i| west(&i.name)).map(|i| i.served_mwh * 1000.0 / IT_KW_PER_H100).sum();
     let total = p.delivered.h100_hours;
     if total > 0.0 {
-        (training + inference) / total
+        west / total
     } else {
         0.0
     }
@@ -114,10 +108,8 @@ fn row(r: &DesignResult, zones: &[Option<String>]) -> Row {
         cost_per_year: p.map(|p| p.objective_per_year),
         lower_bound_per_year: p.map(|p| p.lower_bound_per_year),
         cost_per_h100_hour: p.map(|p| p.delivered.cost_per_h100_hour),
-        energy_and_transport_per_year: p.map(|p| {
-            let training_it: f64 = p.sites.iter().map(|s| s.cost_breakdown.training_capacity).sum();
-            p.objective_per_year - p.costs.inference - training_it
-        }),
+        energy_and_transport_per_year: p
+            .map(|p| p.objective_per_year - p.costs.inference - p.costs.training_it),
         west_share_of_compute: p.map(|p| west_share(p, zones)),
         lines_twh: p.map(|p| p.delivered.lines_twh),
         fibre_pb: p.map(|p| p.delivered.fibre_pb),

@@ -64,6 +64,8 @@ pub struct InferencePlan {
 pub struct NetworkCosts {
     /// The sites' own costs: supply, training capacity, unserved load, less training value.
     pub sites: f64,
+    /// Of which training IT capacity (the accelerators).
+    pub training_it: f64,
     /// Power lines.
     pub lines: f64,
     /// Fibre routes.
@@ -180,14 +182,13 @@ pub fn plan(net: &NetworkInput, settings: &Settings) -> Result<NetworkPlan, Site
     report.dual_objective *= w;
     let costs = NetworkCosts {
         sites: sites.iter().map(|s| s.objective_per_year).sum(),
+        training_it: sites.iter().map(|s| s.cost_breakdown.training_capacity).sum(),
         lines: links.iter().map(|l| l.cost_per_year).sum(),
         fibre: routes.iter().map(|r| r.cost_per_year).sum(),
         inference: inference.iter().map(|i| i.cost_per_year).sum(),
     };
-    let training_h100_hours: f64 =
-        sites.iter().filter_map(|s| s.training.as_ref()).map(|t| t.h100_hours).sum();
     let inference_it_mwh: f64 = inference.iter().map(|i| i.served_mwh).sum();
-    let h100_hours = training_h100_hours + inference_it_mwh * 1000.0 / IT_KW_PER_H100;
+    let h100_hours: f64 = h100_hours_by_site(&sites, &inference).iter().sum();
     let (objective, bound) = (report.primal_objective, report.dual_objective);
     let delivered = Delivered {
         inference_it_mwh,
@@ -308,6 +309,25 @@ fn read_routes(net: &NetworkInput, lp: &NetworkLp, x: &[f64]) -> (Vec<RoutePlan>
         })
         .collect();
     (routes, inference)
+}
+
+impl NetworkPlan {
+    /// H100-hours per year delivered at each site (in site order): its training, at its
+    /// own kW per H100, and the inference it serves, at `IT_KW_PER_H100`.
+    pub fn h100_hours_by_site(&self) -> Vec<f64> {
+        h100_hours_by_site(&self.sites, &self.inference)
+    }
+}
+
+fn h100_hours_by_site(sites: &[SitePlan], inference: &[InferencePlan]) -> Vec<f64> {
+    sites
+        .iter()
+        .map(|s| {
+            let training = s.training.as_ref().map_or(0.0, |t| t.h100_hours);
+            let served = inference.iter().find(|i| i.name == s.name).map_or(0.0, |i| i.served_mwh);
+            training + served * 1000.0 / IT_KW_PER_H100
+        })
+        .collect()
 }
 
 /// Something with a name, written into JSON as an object keyed by it.

@@ -1,7 +1,6 @@
 //! The figure of a network plan: a map of sites, demand centres, lines and fibre; the
 //! cost by kind; compute delivered by site; and where training runs hour by hour.
 
-use suanli_network::plan::IT_KW_PER_H100;
 use suanli_network::{NetworkInput, NetworkPlan};
 
 use crate::chart::{Bars, Figure, Line, Panel, XyPanel, PALETTE};
@@ -25,18 +24,6 @@ pub struct Places<'a> {
     pub demands: &'a [Option<(f64, f64)>],
     /// Per site: `west`, `east` or another label.
     pub zones: &'a [Option<String>],
-}
-
-/// H100-hours per year delivered at each site: its training and the inference it serves.
-fn compute_by_site(plan: &NetworkPlan) -> Vec<f64> {
-    plan.sites
-        .iter()
-        .map(|s| {
-            let training = s.training.as_ref().map_or(0.0, |t| t.h100_hours);
-            let inference = plan.inference.iter().find(|i| i.name == s.name).map_or(0.0, |i| i.served_mwh);
-            training + inference * 1000.0 / IT_KW_PER_H100
-        })
-        .collect()
 }
 
 fn zone_colour(zone: Option<&str>) -> &'static str {
@@ -160,16 +147,15 @@ fn training_panel(plan: &NetworkPlan) -> Option<XyPanel> {
 
 /// The figure of a network plan; `source` is the attribution line.
 pub fn network_figure(plan: &NetworkPlan, net: &NetworkInput, places: &Places<'_>, source: &str) -> Figure {
-    let compute = compute_by_site(plan);
-    let training_it: f64 = plan.sites.iter().map(|s| s.cost_breakdown.training_capacity).sum();
+    let compute = plan.h100_hours_by_site();
     let mut panels = Vec::new();
     if let Some(m) = map(plan, net, places, &compute) {
         panels.push(Panel::Map(m));
     }
     let c = &plan.costs;
     let costs = [
-        ("power supply", c.sites - training_it, PALETTE[4]),
-        ("training IT", training_it, PALETTE[3]),
+        ("power supply", c.sites - c.training_it, PALETTE[4]),
+        ("training IT", c.training_it, PALETTE[3]),
         ("inference IT", c.inference, PALETTE[7]),
         ("power lines", c.lines, LINE),
         ("fibre", c.fibre, FIBRE),
