@@ -99,15 +99,26 @@ COUNTRY = {"China": "china", "Hong Kong": "china", "United States of America": "
 # supercomputer performance as of March 2025" (epoch.ai/data/ai-supercomputers). Midpoint.
 COVERAGE = 0.15
 
+# Years of the fleet table: the calibration year of the baseline (2024) and of the hindcasts
+# (`suanli hindcast`, base years from 2018), and 2025 as an observation.
+FLEET_YEARS = list(range(2018, 2026))
+
 # Split of China's fleet (by H100-equivalents) between chip lines. The Epoch data anonymises
 # Chinese systems (no chip type), so this is a suanli estimate from press reports: about
 # 1 million NVIDIA H20 shipped to China in 2024 (0.15 H100e each), several hundred thousand
 # Huawei Ascend 910B/910C (0.38-0.8 H100e each), and the A100/H100/H800 stock bought before
-# the October 2022 and 2023 export rules.
-CHINA_SPLIT = {
+# the October 2022 and 2023 export rules. Before the October 2022 rules there were no
+# China-compliant parts (A800 from late 2022, H800 in 2023), and NVIDIA GPUs held about
+# 89 % of China's AI accelerator market in 2021 (IDC China, 2022); Ascend 910 shipped from
+# 2019.
+CHINA_SPLIT = {year: {"us_frontier": 0.88, "us_china_compliant": 0.0, "china_domestic": 0.12}
+               for year in range(FLEET_YEARS[0], 2022)}
+CHINA_SPLIT.update({
+    2022: {"us_frontier": 0.83, "us_china_compliant": 0.05, "china_domestic": 0.12},
+    2023: {"us_frontier": 0.65, "us_china_compliant": 0.17, "china_domestic": 0.18},
     2024: {"us_frontier": 0.50, "us_china_compliant": 0.25, "china_domestic": 0.25},
     2025: {"us_frontier": 0.40, "us_china_compliant": 0.25, "china_domestic": 0.35},
-}
+})
 
 
 def fleets():
@@ -125,13 +136,15 @@ def fleets():
             # Decommissioning dates come as M/D/YYYY or YYYY-MM.
             last = int(end.split("/")[-1][:4] if "/" in end else end[:4]) - 1 if end else 9999
             region = "european_union" if r["Country"] in EU27 else COUNTRY.get(r["Country"], "rest_of_world")
-            for year in (2024, 2025):
+            for year in FLEET_YEARS:
                 if first <= year <= last:
                     totals[(region, year)] += h100e
     rows = []
     for (region, year), h100e in sorted(totals.items()):
         split = CHINA_SPLIT[year] if region == "china" else {"us_frontier": 1.0}
         for line, share in split.items():
+            if share == 0.0:
+                continue
             rows.append({"region": region, "year": year, "line": line,
                          "clusters_h100e": f"{h100e * share:.0f}", "coverage": COVERAGE,
                          "h100e": f"{h100e * share / COVERAGE:.0f}"})
@@ -139,7 +152,7 @@ def fleets():
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    for year in (2024, 2025):
+    for year in FLEET_YEARS:
         world = sum(v for (_, y), v in totals.items() if y == year) / COVERAGE
         print(f"fleet {year}: world {world / 1e6:.2f} M H100e", file=sys.stderr)
 
