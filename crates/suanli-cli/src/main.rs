@@ -8,6 +8,7 @@
 mod claims_cmd;
 mod data_cmd;
 mod error;
+mod hindcast_cmd;
 mod load;
 mod mc_cmd;
 mod network_cmd;
@@ -171,6 +172,21 @@ enum Command {
     },
     /// Serve the local dashboard: pick a scenario, move sliders, see the charts redrawn;
     /// Monte Carlo in the background. Stop with Ctrl-C.
+    /// Rebuild the baseline as of earlier base years, project, and score against what was
+    /// observed since and against naive forecasts.
+    Hindcast {
+        /// Base year (repeat for several); default 2019, 2020, 2021 and 2022.
+        #[arg(long = "base-year")]
+        base_year: Vec<i32>,
+        /// Last year scored (default: the last observed year).
+        #[arg(long)]
+        to: Option<i32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     Serve {
         /// Address to bind; the default serves this machine only.
         #[arg(long, default_value = "127.0.0.1")]
@@ -222,6 +238,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Report { scenario, site, network, draws, seed, out } => {
             report_cmd::run(&scenario, site.as_deref(), network.as_deref(), draws, seed, &out)
+        }
+        Command::Hindcast { base_year, to, format, out } => {
+            hindcast_cmd::run(&base_year, to, format, out.as_deref())
         }
         Command::Serve { host, port } => {
             let data = load::load_data()?;

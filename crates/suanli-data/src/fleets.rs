@@ -46,7 +46,9 @@ pub fn builtin_fleets() -> Vec<FleetRow> {
 
 /// Fleet of a region and line in a year, H100e (0 when the table has no row).
 pub fn fleet_h100e(rows: &[FleetRow], region: &str, line: &str, year: i32) -> f64 {
-    rows.iter().filter(|r| r.region == region && r.line == line && r.year == year).map(|r| r.h100e).sum()
+    rows.iter()
+        .filter(|r| r.region == region && r.line == line && r.year == year)
+        .fold(0.0, |sum, r| sum + r.h100e)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //!   Our World in Data / Ember ([`owid`] reads and aggregates their exports).
 //! * [`catalogue`]: AI accelerators with dense 16-bit FLOP/s, TDP and price (Epoch AI).
 //! * [`fleets`]: installed accelerators by region in H100-equivalents (Epoch AI).
+//! * [`observed`]: what was observed, to score projections against (hindcasts).
 //! * [`sources::TABLE_SOURCES`]: origin, licence and attribution of each table.
 //!
 //! ```
@@ -21,6 +22,7 @@ pub mod catalogue;
 pub mod electricity;
 pub mod error;
 pub mod fleets;
+pub mod observed;
 pub mod owid;
 pub mod profiles;
 pub mod regions;

@@ -45,7 +45,7 @@ pub const TABLE_SOURCES: &[TableSource] = &[
     },
     TableSource {
         table: "fleets",
-        contents: "installed accelerators by region and chip line at the end of 2024 and 2025, H100-equivalents",
+        contents: "installed accelerators by region and chip line at the end of each year 2018-2025, H100-equivalents",
         origin: "Epoch AI, 'AI Supercomputers' / GPU clusters data (export of 2025-12-14)",
         licence: "CC BY 4.0",
         attribution: "Konstantin Pilz, Robi Rahman, James Sanders, Lennart Heim, 'Trends in AI Supercomputers', Epoch AI (2025), epoch.ai/data/ai-supercomputers",

@@ -26,6 +26,7 @@
 pub mod claims;
 pub mod crossing;
 pub mod engine;
+pub mod hindcast;
 pub mod levers;
 pub mod outcome;
 pub mod params;
