@@ -228,7 +228,7 @@ fn part_of(
                 .is_some_and(|y| y <= k)
         })
     };
-    let chosen = parts.clone().filter(released).filter(|p| p.from_year <= year).next_back();
+    let chosen = parts.clone().filter(released).rfind(|p| p.from_year <= year);
     let chosen = match (chosen, known_by) {
         (Some(p), _) => p,
         (None, Some(_)) => return Ok(None),
