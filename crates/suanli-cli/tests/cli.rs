@@ -332,3 +332,46 @@ fn negative_capacities_and_infinities_are_refused() {
     std::fs::write(dir.path().join("decay.toml"), "extends = \"baseline\"\n[regions.india]\ninterconnect_gw_per_year = { value = 1, base_year = 2025, growth_per_year = -2 }\n").unwrap();
     assert_user_error(&suanli(dir.path(), &["race", "--scenario", "decay.toml"]), &["decay.toml:3:28"]);
 }
+
+#[test]
+fn hindcast_json_has_rows_skill_and_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let o =
+        suanli(dir.path(), &["hindcast", "--base-year", "2020", "--base-year", "2022", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let find = |base: i64, region: &str, year: i64, q: &str| {
+        rows.iter()
+            .find(|r| {
+                r["base_year"] == base && r["region"] == region && r["year"] == year && r["quantity"] == q
+            })
+            .unwrap_or_else(|| panic!("no row {base} {region} {year} {q}"))
+    };
+    let world = find(2020, "World", 2024, "fleet_h100e");
+    let (m, ob) = (world["modelled"].as_f64().unwrap(), world["observed"].as_f64().unwrap());
+    assert!((world["relative_error"].as_f64().unwrap() - (m / ob - 1.0)).abs() < 1e-9);
+    // Nothing observed: null.
+    assert!(find(2022, "India", 2025, "dc_electricity_twh")["observed"].is_null());
+    assert_eq!(find(2022, "China", 2024, "dc_electricity_twh")["observed"], 102.0);
+    assert!(!rows.iter().any(|r| r["base_year"] == 2020 && r["year"].as_i64().unwrap() <= 2020));
+    assert!(v["skill"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["base_year"].is_null() && s["quantity"] == "fleet_h100e"));
+    assert!(v["observations"].as_array().unwrap().iter().all(|o| !o["source"].as_str().unwrap().is_empty()));
+    assert!(!v["later_data"].as_array().unwrap().is_empty());
+    let table = suanli(dir.path(), &["hindcast", "--base-year", "2021"]);
+    assert!(stdout(&table).contains("from 2021") && stdout(&table).contains("Skill"), "{}", stdout(&table));
+}
+
+#[test]
+fn hindcast_refuses_base_years_it_cannot_build() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_user_error(&suanli(dir.path(), &["hindcast", "--base-year", "2015"]), &["outside 2018-2023"]);
+    assert_user_error(
+        &suanli(dir.path(), &["hindcast", "--base-year", "2022", "--to", "2021"]),
+        &["--to 2021"],
+    );
+}

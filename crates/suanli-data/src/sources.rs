@@ -51,6 +51,14 @@ pub const TABLE_SOURCES: &[TableSource] = &[
         attribution: "Konstantin Pilz, Robi Rahman, James Sanders, Lennart Heim, 'Trends in AI Supercomputers', Epoch AI (2025), epoch.ai/data/ai-supercomputers",
         derivation: "scripts/derive_hardware.py: existing clusters by country and first operational year, divided by an assumed coverage of 15 % (Epoch: 10-20 % of global AI supercomputer performance); China split into chip lines by a suanli estimate (Chinese systems are anonymised)",
     },
+    TableSource {
+        table: "observed",
+        contents: "observed data-centre electricity (TWh) and spending on accelerators (bn USD) by region and year, to score hindcasts",
+        origin: "IEA (2025) Energy and AI; Shehabi et al. (2024) LBNL United States Data Center Energy Usage Report; NVIDIA 10-K filings FY2017-FY2025 (data-centre revenue)",
+        licence: "facts from public sources",
+        attribution: "IEA; Lawrence Berkeley National Laboratory; NVIDIA",
+        derivation: "typed in by hand with one citation per value (column `source`)",
+    },
 ];
 
 #[cfg(test)]
