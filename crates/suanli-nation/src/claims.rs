@@ -55,6 +55,12 @@ pub enum Metric {
     SelfSufficiency,
     /// Domestic share of shipments by units.
     SelfSufficiencyUnits,
+    /// Domestic share of the year's accelerator spending (by value).
+    SelfSufficiencyValue,
+    /// Domestic share of the installed fleet by FLOP/s.
+    DomesticShareInstalled,
+    /// Domestic share of the installed fleet by units.
+    DomesticShareInstalledUnits,
 }
 
 /// One point of a trajectory claim.
@@ -435,6 +441,9 @@ fn metric_name(m: Metric) -> &'static str {
         Metric::DcElectricityTwh => "data-centre electricity (TWh)",
         Metric::SelfSufficiency => "self-sufficiency by FLOP/s",
         Metric::SelfSufficiencyUnits => "self-sufficiency by units",
+        Metric::SelfSufficiencyValue => "self-sufficiency by value (spending)",
+        Metric::DomesticShareInstalled => "domestic share of the installed fleet by FLOP/s",
+        Metric::DomesticShareInstalledUnits => "domestic share of the installed fleet by units",
     }
 }
 
@@ -488,6 +497,9 @@ pub fn value(o: &Outcome, metric: Metric, r: usize, year: i32) -> f64 {
         Metric::DcElectricityTwh => o.dc_electricity_twh[i],
         Metric::SelfSufficiency => o.self_sufficiency(i).unwrap_or(0.0),
         Metric::SelfSufficiencyUnits => o.self_sufficiency_units(i).unwrap_or(0.0),
+        Metric::SelfSufficiencyValue => o.self_sufficiency_value(i).unwrap_or(0.0),
+        Metric::DomesticShareInstalled => o.domestic_share_installed(i).unwrap_or(0.0),
+        Metric::DomesticShareInstalledUnits => o.domestic_share_installed_units(i).unwrap_or(0.0),
     }
 }
 

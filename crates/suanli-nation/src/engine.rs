@@ -234,6 +234,9 @@ impl Simulation {
             shipped_chips: vec![0.0; total],
             shipped_domestic_chips: vec![0.0; total],
             spent_usd_bn: vec![0.0; total],
+            installed_domestic_flops: vec![0.0; total],
+            accelerators_domestic: vec![0.0; total],
+            spent_domestic_usd_bn: vec![0.0; total],
             binding: vec![Binding::Capital; total],
         };
         let history_scale = input
@@ -443,6 +446,7 @@ impl Simulation {
             // to the running sums.
             let (mut chips, mut flops, mut tdp_w, mut spent_usd) = (0.0, 0.0, 0.0, 0.0);
             let (mut new_flops, mut new_dom_flops, mut new_chips, mut new_dom_chips) = (0.0, 0.0, 0.0, 0.0);
+            let (mut dom_flops, mut dom_chips, mut dom_spent_usd) = (0.0, 0.0, 0.0);
             for ((w, &n), line) in w_r.iter_mut().zip(ship_r).zip(lines_now.iter()) {
                 w.chips += n;
                 w.flops += n * line.flops_per_chip;
@@ -455,6 +459,9 @@ impl Simulation {
                 if line.origin == r {
                     new_dom_chips += n;
                     new_dom_flops += n * line.flops_per_chip;
+                    dom_chips += w.chips;
+                    dom_flops += w.flops;
+                    dom_spent_usd += n * line.price_usd;
                 }
                 spent_usd += n * line.price_usd;
             }
@@ -524,6 +531,9 @@ impl Simulation {
                 new_chips,
                 new_dom_chips,
                 spent_usd * 1e-9,
+                dom_flops,
+                dom_chips,
+                dom_spent_usd * 1e-9,
             ];
             world.add(&values, binding, out.generation_projected[at]);
             write_values(out, at, &values);

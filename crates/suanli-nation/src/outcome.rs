@@ -72,6 +72,12 @@ pub struct Outcome {
     pub shipped_domestic_chips: Vec<f64>,
     /// Money spent on accelerators, billion USD.
     pub spent_usd_bn: Vec<f64>,
+    /// Installed FLOP/s of chips made in the region.
+    pub installed_domestic_flops: Vec<f64>,
+    /// Installed accelerators made in the region, chips.
+    pub accelerators_domestic: Vec<f64>,
+    /// Spending on chips made in the region, billion USD.
+    pub spent_domestic_usd_bn: Vec<f64>,
     /// Binding constraint.
     pub binding: Vec<Binding>,
 }
@@ -134,5 +140,43 @@ impl Outcome {
     /// Domestic share of the year's shipments by units; `None` without shipments.
     pub fn self_sufficiency_units(&self, i: usize) -> Option<f64> {
         (self.shipped_chips[i] > 0.0).then(|| self.shipped_domestic_chips[i] / self.shipped_chips[i])
+    }
+
+    /// Domestic share of the year's spending on accelerators (by value); `None` without
+    /// spending.
+    pub fn self_sufficiency_value(&self, i: usize) -> Option<f64> {
+        (self.spent_usd_bn[i] > 0.0).then(|| self.spent_domestic_usd_bn[i] / self.spent_usd_bn[i])
+    }
+
+    /// Domestic share of the installed fleet by FLOP/s; `None` without a fleet.
+    pub fn domestic_share_installed(&self, i: usize) -> Option<f64> {
+        (self.installed_flops[i] > 0.0).then(|| self.installed_domestic_flops[i] / self.installed_flops[i])
+    }
+
+    /// Domestic share of the installed fleet by units; `None` without a fleet.
+    pub fn domestic_share_installed_units(&self, i: usize) -> Option<f64> {
+        (self.accelerators[i] > 0.0).then(|| self.accelerators_domestic[i] / self.accelerators[i])
+    }
+
+    /// A quantity of region-year `i` by its `race` field name, in that field's unit; `None`
+    /// for an unknown name or a share without a base.
+    pub fn quantity(&self, name: &str, i: usize) -> Option<f64> {
+        Some(match name {
+            "generation_twh" => self.generation_twh[i],
+            "dc_power_gw" => self.dc_power_gw[i],
+            "ai_power_demand_gw" => self.ai_power_demand_gw[i],
+            "dc_electricity_twh" => self.dc_electricity_twh[i],
+            "dc_share_of_generation" => self.dc_share(i),
+            "fleet_h100e" => self.fleet_h100e(i),
+            "installed_flops" => self.installed_flops[i],
+            "effective_flops" => self.effective_flops[i],
+            "accelerator_spend_usd_bn" => self.spent_usd_bn[i],
+            "self_sufficiency" => self.self_sufficiency(i)?,
+            "self_sufficiency_units" => self.self_sufficiency_units(i)?,
+            "self_sufficiency_value" => self.self_sufficiency_value(i)?,
+            "domestic_share_installed" => self.domestic_share_installed(i)?,
+            "domestic_share_installed_units" => self.domestic_share_installed_units(i)?,
+            _ => return None,
+        })
     }
 }

@@ -146,3 +146,40 @@ fn self_sufficiency_counts_domestic_lines() {
     assert_eq!(out.self_sufficiency(out.at(0, 2023)), Some(1.0));
     assert_eq!(out.self_sufficiency_units(out.at(0, 2023)), Some(1.0));
 }
+
+#[test]
+fn domestic_shares_on_every_basis_follow_the_lines_origins() {
+    let mut input = tiny();
+    // Region A buys both lines: give it B's line at the same FLOP/s per dollar, and no caps.
+    input.lines[1].price_usd = flat(5_000.0);
+    let out = simulate(&input);
+    for year in FIRST..=LAST {
+        let i = out.at(0, year);
+        let (flops, chips, spent) = (out.installed_flops[i], out.accelerators[i], out.spent_usd_bn[i]);
+        // Domestic parts never exceed the whole, and a region with only its own line is 100 %.
+        assert!(out.installed_domestic_flops[i] <= flops * (1.0 + 1e-12));
+        assert!(out.accelerators_domestic[i] <= chips * (1.0 + 1e-12));
+        assert!(out.spent_domestic_usd_bn[i] <= spent * (1.0 + 1e-12) + 1e-12);
+        for share in [
+            out.domestic_share_installed(i),
+            out.domestic_share_installed_units(i),
+            out.self_sufficiency_value(i),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!((0.0..=1.0 + 1e-12).contains(&share), "{year}: {share}");
+        }
+        // World sums the domestic parts of its regions.
+        let w = out.at(out.world(), year);
+        assert!(close(
+            out.installed_domestic_flops[w],
+            out.installed_domestic_flops[i] + out.installed_domestic_flops[out.at(1, year)],
+            1e-12
+        ));
+    }
+    // In the calibration year A holds only its own line's calibrated fleet.
+    let cal = out.at(0, CAL);
+    let own = input.regions[0].calibration_fleet_h100e[0] * H100;
+    assert!(close(out.installed_domestic_flops[cal], own, 1e-9));
+}

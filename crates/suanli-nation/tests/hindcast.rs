@@ -161,3 +161,13 @@ fn skill_is_the_mean_absolute_log_error_against_the_better_ruler() {
     let first = s.iter().find(|k| k.base_year == Some(2020)).unwrap();
     assert!((first.model - 1.0).abs() < 1e-12 && first.rows == 1);
 }
+
+#[test]
+fn every_observed_and_projected_quantity_is_a_model_quantity() {
+    let o = simulate(&baseline());
+    let i = o.at(0, 2030);
+    for q in suanli_data::observed::QUANTITIES {
+        assert!(o.quantity(q, i).is_some(), "{q}");
+    }
+    assert!(o.quantity("no_such_quantity", i).is_none());
+}

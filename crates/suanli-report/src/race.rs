@@ -28,6 +28,9 @@ pub struct Row<'a> {
     binding: &'static str,
     self_sufficiency: Option<f64>,
     self_sufficiency_units: Option<f64>,
+    self_sufficiency_value: Option<f64>,
+    domestic_share_installed: Option<f64>,
+    domestic_share_installed_units: Option<f64>,
     world_share: f64,
     accelerator_spend_usd_bn: f64,
 }
@@ -70,6 +73,9 @@ pub fn rows(out: &Outcome, from: i32, to: i32) -> Vec<Row<'_>> {
                 binding: out.binding[i].as_str(),
                 self_sufficiency: out.self_sufficiency(i),
                 self_sufficiency_units: out.self_sufficiency_units(i),
+                self_sufficiency_value: out.self_sufficiency_value(i),
+                domestic_share_installed: out.domestic_share_installed(i),
+                domestic_share_installed_units: out.domestic_share_installed_units(i),
                 world_share: out.world_share(region, year),
                 accelerator_spend_usd_bn: out.spent_usd_bn[i],
             });

@@ -2,10 +2,13 @@
 
 use crate::outcome::{Binding, Outcome};
 
+/// Values written per region-year.
+pub(super) const VALUES: usize = 17;
+
 /// Writes a region-year's values (in [`WorldSums`] order) into the outcome at `at`.
 /// Inlined: as a call (144 a Monte Carlo draw) it cost 3 % of a draw's time.
 #[inline(always)]
-pub(super) fn write_values(out: &mut Outcome, at: usize, values: &[f64; 14]) {
+pub(super) fn write_values(out: &mut Outcome, at: usize, values: &[f64; VALUES]) {
     for (v, x) in [
         &mut out.generation_twh,
         &mut out.dc_power_gw,
@@ -21,6 +24,9 @@ pub(super) fn write_values(out: &mut Outcome, at: usize, values: &[f64; 14]) {
         &mut out.shipped_chips,
         &mut out.shipped_domestic_chips,
         &mut out.spent_usd_bn,
+        &mut out.installed_domestic_flops,
+        &mut out.accelerators_domestic,
+        &mut out.spent_domestic_usd_bn,
     ]
     .into_iter()
     .zip(values)
@@ -33,14 +39,14 @@ pub(super) fn write_values(out: &mut Outcome, at: usize, values: &[f64; 14]) {
 /// constraint is the one that binds for the largest share of world installed compute.
 #[derive(Default)]
 pub(super) struct WorldSums {
-    sums: [f64; 14],
+    sums: [f64; VALUES],
     binding_weight: [f64; 3],
     projected: bool,
 }
 
 impl WorldSums {
     /// Adds a region-year's values (in [`write_values`] order).
-    pub(super) fn add(&mut self, values: &[f64; 14], binding: Binding, projected: bool) {
+    pub(super) fn add(&mut self, values: &[f64; VALUES], binding: Binding, projected: bool) {
         for (s, v) in self.sums.iter_mut().zip(values) {
             *s += v;
         }

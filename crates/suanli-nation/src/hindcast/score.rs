@@ -59,13 +59,7 @@ pub fn rows(input: &NationInput, outcome: &Outcome, to: i32, observations: &[Obs
             });
             for year in base_year + 1..=to.min(outcome.last_year()) {
                 let i = outcome.at(r, year);
-                let modelled = match quantity {
-                    GENERATION_TWH => outcome.generation_twh[i],
-                    DC_ELECTRICITY_TWH => outcome.dc_electricity_twh[i],
-                    FLEET_H100E => outcome.fleet_h100e(i),
-                    ACCELERATOR_SPEND_USD_BN => outcome.spent_usd_bn[i],
-                    _ => unreachable!("every quantity is handled"),
-                };
+                let modelled = outcome.quantity(quantity, i).unwrap_or(0.0);
                 let observed = value_in(year);
                 // With a single observation by the base year the trend is flat.
                 let naive_trend = last.map(|l| match earlier.filter(|e| e.value > 0.0) {
