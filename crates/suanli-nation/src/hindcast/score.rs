@@ -4,10 +4,7 @@
 //! beats a ruler.
 
 use serde::Serialize;
-use suanli_data::observed::{
-    Observation, ACCELERATOR_SPEND_USD_BN, DC_ELECTRICITY_TWH, FLEET_H100E, GENERATION_TWH, QUANTITIES,
-    WORLD_ID,
-};
+use suanli_data::observed::{Observation, QUANTITIES, WORLD_ID};
 use suanli_scenario::model::NationInput;
 
 use crate::outcome::Outcome;
