@@ -15,6 +15,15 @@ use crate::output::{emit, write_atomic};
 pub enum DataCommand {
     /// Print origin, licence and attribution of every built-in table.
     Sources,
+    /// Published projections built in (IEA, LBNL, EPRI, RAND, Morgan Stanley, ...), each with
+    /// its case, source and publication date.
+    Projections {
+        #[arg(long, value_enum, default_value = "table")]
+        format: crate::Format,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Rebuild a table from a current public file.
     Update {
         #[command(subcommand)]
@@ -40,6 +49,7 @@ pub enum UpdateTable {
 pub fn run(cmd: DataCommand) -> Result<(), CliError> {
     match cmd {
         DataCommand::Sources => sources(),
+        DataCommand::Projections { format, out } => crate::validate_cmd::projections(format, out.as_deref()),
         DataCommand::Update { table: UpdateTable::Electricity { from, out } } => {
             update_electricity(&from, out)
         }

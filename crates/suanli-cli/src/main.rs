@@ -20,6 +20,7 @@ mod scenario_cmd;
 mod site_cmd;
 mod site_file;
 mod table;
+mod validate_cmd;
 
 use std::path::PathBuf;
 
@@ -187,6 +188,21 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The baseline (or a scenario) and its Monte Carlo 5-95 % band beside each published
+    /// projection built in (`suanli data projections`).
+    Validate {
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        #[arg(long, default_value_t = 2000)]
+        draws: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     Serve {
         /// Address to bind; the default serves this machine only.
         #[arg(long, default_value = "127.0.0.1")]
@@ -241,6 +257,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Hindcast { base_year, to, format, out } => {
             hindcast_cmd::run(&base_year, to, format, out.as_deref())
+        }
+        Command::Validate { scenario, draws, seed, format, out } => {
+            validate_cmd::run(&scenario, draws, seed, format, out.as_deref())
         }
         Command::Serve { host, port } => {
             let data = load::load_data()?;

@@ -375,3 +375,43 @@ fn hindcast_refuses_base_years_it_cannot_build() {
         &["--to 2021"],
     );
 }
+
+#[test]
+fn projections_and_validation_list_sources_and_bands() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = suanli(dir.path(), &["data", "projections", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let all = all.as_array().unwrap();
+    assert!(all.len() >= 15);
+    assert!(all
+        .iter()
+        .all(|p| !p["source"].as_str().unwrap().is_empty() && !p["published"].as_str().unwrap().is_empty()));
+
+    let o = suanli(dir.path(), &["validate", "--draws", "200", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let comparisons = v["comparisons"].as_array().unwrap();
+    assert!(comparisons.len() >= 15);
+    for c in comparisons {
+        let (p5, model, p95) =
+            (c["p5"].as_f64().unwrap(), c["model"].as_f64().unwrap(), c["p95"].as_f64().unwrap());
+        assert!(p5 <= p95, "{c}");
+        let (low, high) = (c["published_low"].as_f64().unwrap(), c["published_high"].as_f64().unwrap());
+        let expected = if p5 > high {
+            "above"
+        } else if p95 < low {
+            "below"
+        } else {
+            "inside"
+        };
+        assert_eq!(c["verdict"], expected, "{c}");
+        assert!(model.is_finite());
+    }
+    // The IEA Base case for the world in 2030 is among them.
+    assert!(comparisons
+        .iter()
+        .any(|c| c["region"] == "World" && c["year"] == 2030 && c["published_central"] == 945.0));
+    let table = suanli(dir.path(), &["validate", "--draws", "100"]);
+    assert!(stdout(&table).contains("5-95 % band"), "{}", stdout(&table));
+}

@@ -6,6 +6,7 @@
 //! * [`catalogue`]: AI accelerators with dense 16-bit FLOP/s, TDP and price (Epoch AI).
 //! * [`fleets`]: installed accelerators by region in H100-equivalents (Epoch AI).
 //! * [`observed`]: what was observed, to score projections against (hindcasts).
+//! * [`projections`]: published projections, to set the baseline beside.
 //! * [`sources::TABLE_SOURCES`]: origin, licence and attribution of each table.
 //!
 //! ```
@@ -25,6 +26,7 @@ pub mod fleets;
 pub mod observed;
 pub mod owid;
 pub mod profiles;
+pub mod projections;
 pub mod regions;
 pub mod sources;
 

@@ -59,6 +59,14 @@ pub const TABLE_SOURCES: &[TableSource] = &[
         attribution: "IEA; Lawrence Berkeley National Laboratory; NVIDIA",
         derivation: "typed in by hand with one citation per value (column `source`)",
     },
+    TableSource {
+        table: "projections",
+        contents: "published projections: data-centre electricity, share and capacity, AI power, China's self-sufficiency and generation, by region and year, with case and basis",
+        origin: "IEA (2025, 2026); LBNL (2024); EPRI (2024); Goldman Sachs (2024); RAND RR-A3572-1 (2025); Schneider Electric WP110 (2023); Morgan Stanley (2025); GlobalData (2025); China Electricity Council (2015); FERC staff (2024)",
+        licence: "facts from public sources",
+        attribution: "each row names its publisher, title and date (`suanli data projections`)",
+        derivation: "typed in by hand with one citation per row (column `source`)",
+    },
 ];
 
 #[cfg(test)]

@@ -20,3 +20,4 @@ pub mod output;
 pub mod run;
 pub mod sensitivity;
 pub mod sketch;
+pub mod validate;
