@@ -51,6 +51,7 @@ pub fn run(
         source: ATTRIBUTION,
     }
     .figure();
+    let (validation, _) = crate::validate_cmd::comparisons(scenario, draws.min(2000), seed)?;
     let found = crossings(&outcome, outcome.calibration_year, outcome.last_year());
     let generator = format!("suanli {}", env!("CARGO_PKG_VERSION"));
     let html = report(&Report {
@@ -67,6 +68,7 @@ pub fn run(
         network: network.as_ref().map(|(p, f)| (p, f)),
         sources: TABLE_SOURCES,
         generator: &generator,
+        validation: &validation,
     });
     write_atomic(out, html.as_bytes())
 }

@@ -194,6 +194,8 @@ fn report_is_one_self_contained_html_file() {
         "<svg",
         "<h2>Claims from the public debate</h2>",
         "Over the Monte Carlo draws",
+        "<h2>Beside published projections</h2>",
+        "IEA, Energy and AI (2025)",
         "<h2>Assumptions</h2>",
         "Uptime Institute",
         "<h2>Data and attribution</h2>",

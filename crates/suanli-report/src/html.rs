@@ -45,6 +45,8 @@ pub struct Report<'a> {
     pub sources: &'a [TableSource],
     /// Tool and version, e.g. `suanli 0.1.0`.
     pub generator: &'a str,
+    /// The scenario beside published projections (`suanli validate`); empty to leave out.
+    pub validation: &'a [suanli_mc::validate::Comparison],
 }
 
 const CSS: &str = "body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
@@ -201,6 +203,8 @@ pub fn report(r: &Report<'_>) -> String {
         }
         h.push_str("</table>\n");
     }
+
+    h.push_str(&crate::validation::validation_section(r.validation));
 
     if let Some((plan, figure)) = r.site {
         let _ = writeln!(h, "<h2>Site plan: {}</h2>", e(&plan.name));

@@ -20,3 +20,4 @@ pub mod race;
 pub mod scale;
 pub mod site;
 pub mod svg;
+pub mod validation;
