@@ -54,7 +54,7 @@ pub const TABLE_SOURCES: &[TableSource] = &[
     TableSource {
         table: "observed",
         contents: "observed data-centre electricity (TWh) and spending on accelerators (bn USD) by region and year, to score hindcasts",
-        origin: "IEA (2025) Energy and AI; Shehabi et al. (2024) LBNL United States Data Center Energy Usage Report; NVIDIA 10-K filings FY2017-FY2025 (data-centre revenue)",
+        origin: "IEA (2025) Energy and AI; Shehabi et al. (2024) LBNL United States Data Center Energy Usage Report; NVIDIA 10-K filings FY2016-FY2025 (data-centre revenue)",
         licence: "facts from public sources",
         attribution: "IEA; Lawrence Berkeley National Laboratory; NVIDIA",
         derivation: "typed in by hand with one citation per value (column `source`)",
