@@ -183,23 +183,6 @@ pub fn run_profiles(cmd: ProfilesCommand) -> Result<(), CliError> {
 }
 
 /// The hourly dispatch columns, in output order (a site in a network adds `import_mw`).
-fn dispatch_columns(p: &SitePlan) -> [(&'static str, &[f64]); 11] {
-    let d = &p.dispatch;
-    [
-        ("solar_mw", &d.solar_mw),
-        ("wind_mw", &d.wind_mw),
-        ("curtailed_mw", &d.curtailed_mw),
-        ("gas_mw", &d.gas_mw),
-        ("grid_mw", &d.grid_mw),
-        ("charge_mw", &d.charge_mw),
-        ("discharge_mw", &d.discharge_mw),
-        ("soc_mwh", &d.soc_mwh),
-        ("firm_mw", &d.firm_mw),
-        ("training_mw", &d.training_mw),
-        ("unserved_mw", &d.unserved_mw),
-    ]
-}
-
 /// Rounds away solver noise below a kW.
 pub fn clean(v: f64) -> f64 {
     if v.abs() < 5e-4 {
@@ -212,7 +195,7 @@ pub fn clean(v: f64) -> f64 {
 /// The hourly dispatch as CSV, one row per hour; with `import_mw`, the power that links
 /// bring (a site in a network).
 pub fn dispatch_csv(p: &SitePlan, with_import: bool) -> String {
-    let mut cols = dispatch_columns(p).to_vec();
+    let mut cols = p.dispatch.columns().to_vec();
     if with_import {
         cols.push(("import_mw", &p.dispatch.import_mw));
     }
@@ -240,7 +223,7 @@ fn dispatch_parquet(p: &SitePlan) -> Result<Vec<u8>, CliError> {
     use parquet::schema::parser::parse_message_type;
 
     let fail = |e: parquet::errors::ParquetError| CliError::Runtime(format!("failed to write Parquet: {e}"));
-    let cols = dispatch_columns(p);
+    let cols = p.dispatch.columns();
     let mut schema = String::from("message dispatch { REQUIRED INT32 hour; ");
     for (name, _) in &cols {
         schema.push_str(&format!("REQUIRED DOUBLE {name}; "));

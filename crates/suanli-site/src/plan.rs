@@ -204,6 +204,25 @@ pub struct Dispatch {
     pub import_mw: Vec<f64>,
 }
 
+impl Dispatch {
+    /// Every hourly series with its column name (MW; `soc_mwh` in MWh), in output order.
+    pub fn columns(&self) -> [(&'static str, &[f64]); 11] {
+        [
+            ("solar_mw", &self.solar_mw),
+            ("wind_mw", &self.wind_mw),
+            ("curtailed_mw", &self.curtailed_mw),
+            ("gas_mw", &self.gas_mw),
+            ("grid_mw", &self.grid_mw),
+            ("charge_mw", &self.charge_mw),
+            ("discharge_mw", &self.discharge_mw),
+            ("soc_mwh", &self.soc_mwh),
+            ("firm_mw", &self.firm_mw),
+            ("training_mw", &self.training_mw),
+            ("unserved_mw", &self.unserved_mw),
+        ]
+    }
+}
+
 /// A least-cost plan for a site.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SitePlan {
