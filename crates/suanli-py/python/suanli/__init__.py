@@ -1,0 +1,183 @@
+"""suanli (算力): watts into FLOPs.
+
+How much AI compute a nation, a region or a campus can run given its electricity and its
+chips, and the least-cost power supply that makes it real. The models run in Rust; this
+package hands their results to pandas as whole columns.
+
+    >>> import suanli
+    >>> race = suanli.race()                       # the built-in baseline, every region-year
+    >>> race.query("region == 'China' and year == 2030")["effective_flops"]
+    >>> plan = suanli.site_plan("examples/site/dc1.toml")
+    >>> plan.capacities["solar_mw"], plan.dispatch["gas_mw"].sum()
+
+Inputs are a built-in scenario name, a path, or a dict in the shape of the TOML file.
+Bad input raises :class:`suanli.InputError` with file, line, column and hint.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Union
+
+import pandas as pd
+
+from . import _suanli
+from .exceptions import CheckError, InfeasibleError, InputError, SolverError, SuanliError
+
+__version__: str = _suanli.__version__
+
+#: Attribution of the built-in data; show it with any result built on it.
+ATTRIBUTION: str = _suanli.attribution()
+
+#: A scenario, site or network: built-in name (scenarios only), path, or dict.
+Input = Union[str, "os.PathLike[str]", Mapping[str, Any]]
+
+__all__ = [
+    "ATTRIBUTION",
+    "CheckError",
+    "InfeasibleError",
+    "InputError",
+    "McResult",
+    "NetworkPlan",
+    "SitePlan",
+    "SolverError",
+    "SuanliError",
+    "claims",
+    "mc",
+    "network_plan",
+    "race",
+    "scenario_list",
+    "scenario_show",
+    "site_plan",
+]
+
+
+def _spec(x: Input) -> Union[str, Dict[str, Any]]:
+    if isinstance(x, Mapping):
+        return dict(x)
+    if isinstance(x, (str, os.PathLike)):
+        return os.fspath(x)
+    raise TypeError(f"expected a name, a path or a dict, not {type(x).__name__}")
+
+
+def race(scenario: Input = "baseline", *, from_year: int | None = None, to_year: int | None = None) -> pd.DataFrame:
+    """The nation model: one row per region and year (World included), with the columns of
+    ``suanli race --format json`` (generation_twh, dc_electricity_twh, fleet_h100e,
+    effective_flops in FLOP/s, binding, self-sufficiency on every basis, ...)."""
+    return pd.DataFrame(_suanli.race(_spec(scenario), from_year, to_year))
+
+
+@dataclass(frozen=True)
+class McResult:
+    """A Monte Carlo run (``suanli mc``)."""
+
+    #: Percentiles (p5, p25, p50, p75, p95) by region, year and metric.
+    percentiles: pd.DataFrame
+    #: Probability that a leader has more effective compute than a follower, by year.
+    lead_probability: pd.DataFrame
+    #: Probability of each binding constraint by region and year.
+    binding_probability: pd.DataFrame
+    #: When each pair's leader passes its follower (distribution and median year).
+    passing_year: List[Dict[str, Any]]
+    #: Independent uncertain factors drawn.
+    factors: int
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Plain Python values (lists of row dicts for the frames)."""
+        return {
+            "percentiles": self.percentiles.to_dict("records"),
+            "lead_probability": self.lead_probability.to_dict("records"),
+            "binding_probability": self.binding_probability.to_dict("records"),
+            "passing_year": self.passing_year,
+            "factors": self.factors,
+        }
+
+
+def mc(scenario: Input = "baseline", *, draws: int = 10_000, seed: int = 1) -> McResult:
+    """Monte Carlo over the scenario's uncertain parameters, on all cores."""
+    r = _suanli.mc(_spec(scenario), draws, seed)
+    return McResult(
+        percentiles=pd.DataFrame(r["percentiles"]),
+        lead_probability=pd.DataFrame(r["lead_probability"]),
+        binding_probability=pd.DataFrame(r["binding_probability"]),
+        passing_year=r["passing_year"],
+        factors=r["factors"],
+    )
+
+
+def claims(scenario: Input = "baseline") -> pd.DataFrame:
+    """The built-in claims from the public debate under ``scenario`` and every built-in
+    scenario: verdict, numbers, what would have to be true (``suanli claims``)."""
+    return pd.DataFrame(_suanli.claims(_spec(scenario)))
+
+
+def scenario_list() -> pd.DataFrame:
+    """The built-in scenarios and their descriptions."""
+    return pd.DataFrame(_suanli.scenario_list(), columns=["name", "description"])
+
+
+def scenario_show(scenario: Input = "baseline") -> pd.DataFrame:
+    """Every resolved parameter of a scenario with unit, value and source."""
+    return pd.DataFrame(_suanli.scenario_show(_spec(scenario)))
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """A site's least-cost plan (``suanli site plan``). Money is in the file's currency per
+    year; capacities in MW (batteries also MWh)."""
+
+    name: str
+    objective_per_year: float
+    capacities: Dict[str, float]
+    cost_breakdown: Dict[str, float]
+    lcoe_per_mwh: float
+    gas_share: float
+    grid_share: float
+    curtailment_share: float
+    emissions_t_per_year: float
+    unserved_mwh: float
+    training: Dict[str, Any] | None
+    solver: Dict[str, Any]
+    #: Hourly dispatch, MW (``soc_mwh`` in MWh), one row per hour of the profiles.
+    dispatch: pd.DataFrame = field(repr=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The plan as ``suanli site plan --format json`` writes it, plus the dispatch as lists."""
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "dispatch"}
+        d["dispatch"] = {c: self.dispatch[c].tolist() for c in self.dispatch.columns}
+        return d
+
+
+def site_plan(site: Input) -> SitePlan:
+    """Plans a site file (or a dict in its shape; profiles named in a dict are read from the
+    working directory). Raises :class:`InfeasibleError` when no plan can meet the load."""
+    r = _suanli.site_plan(_spec(site))
+    return SitePlan(**r["plan"], dispatch=pd.DataFrame(r["dispatch"]))
+
+
+@dataclass(frozen=True)
+class NetworkPlan:
+    """A network's least-cost plan (``suanli network plan``): every field of its JSON in
+    ``plan``, and each site's hourly dispatch."""
+
+    plan: Dict[str, Any]
+    #: Hourly dispatch by site name.
+    dispatch: Dict[str, pd.DataFrame] = field(repr=False)
+
+    @property
+    def objective_per_year(self) -> float:
+        return self.plan["objective_per_year"]
+
+    @property
+    def lower_bound_per_year(self) -> float:
+        return self.plan["lower_bound_per_year"]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"plan": self.plan, "dispatch": {s: {c: f[c].tolist() for c in f.columns} for s, f in self.dispatch.items()}}
+
+
+def network_plan(network: Input) -> NetworkPlan:
+    """Plans a network file (or a dict in its shape)."""
+    r = _suanli.network_plan(_spec(network))
+    return NetworkPlan(plan=r["plan"], dispatch={s: pd.DataFrame(c) for s, c in r["dispatch"].items()})

@@ -1,0 +1,304 @@
+//! Python bindings of suanli: the module `suanli._suanli`, which the pure-Python package
+//! `suanli` (python/suanli) wraps into pandas DataFrames and typed results.
+//!
+//! A thin layer like the CLI: it reads files and turns results into NumPy columns; the
+//! engines stay pure. Every computation runs with the GIL released (`Python::detach`), so
+//! other Python threads run meanwhile, and inside `catch_unwind`, so that an internal error
+//! reaches Python as `suanli.SuanliError` rather than as a `PanicException`, which cannot
+//! be pickled and hangs a Dask future.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use serde::Serialize;
+use serde_json::Value;
+use suanli_data::electricity::ElectricityTable;
+use suanli_data::fleets::builtin_fleets;
+use suanli_mc::run::{default_pairs, monte_carlo, McConfig, Model};
+use suanli_nation::claims::{evaluate, ClaimsFile};
+use suanli_nation::simulate;
+use suanli_scenario::builtin::{builtin_scenario, BUILTIN_NAMES};
+use suanli_scenario::resolve::{resolve, DataSet, Resolved};
+use suanli_scenario::SourceText;
+
+mod convert;
+mod errors;
+
+use convert::{columns, dict_to_toml, json_to_py, key_path, series};
+use errors::{located_input_error, scenario_error, site_error, suanli_error};
+
+/// Name given to TOML written from a Python dict, in errors.
+const DICT_NAME: &str = "<dict>";
+
+/// Runs `work` without the GIL and with panics caught; a panic becomes `SuanliError`.
+fn compute<T: Send>(py: Python<'_>, work: impl FnOnce() -> T + Send) -> PyResult<T> {
+    py.detach(|| catch_unwind(AssertUnwindSafe(work))).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        suanli_error(py, &format!("internal error (please report it): {what}"))
+    })
+}
+
+/// The text of an input given as a built-in name (when `builtin` knows it), a path, or a
+/// dict in the shape of the file; and the directory files it names are read from.
+fn input_text(
+    py: Python<'_>,
+    spec: &Bound<'_, PyAny>,
+    builtin: impl Fn(&str) -> Option<SourceText>,
+) -> PyResult<(SourceText, PathBuf)> {
+    if spec.cast::<PyDict>().is_ok() {
+        let text = dict_to_toml(spec)?;
+        return Ok((SourceText { name: DICT_NAME.into(), text }, PathBuf::from(".")));
+    }
+    let name: String = spec.extract().or_else(|_| spec.str()?.extract())?;
+    if let Some(src) = builtin(&name) {
+        return Ok((src, PathBuf::from(".")));
+    }
+    let path = Path::new(&name);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        errors::input_error(py, &format!("failed to read {name}: {e}"), Some(&name), None, None, None)
+    })?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    Ok((SourceText { name, text }, dir))
+}
+
+/// Resolves a scenario (built-in name, path or dict) against the built-in data.
+fn load_scenario(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<Resolved> {
+    let (src, dir) = input_text(py, spec, builtin_scenario)?;
+    let dict_text = (src.name == DICT_NAME).then(|| src.text.clone());
+    let result = compute(py, move || {
+        let (electricity, fleets) = (ElectricityTable::builtin(), builtin_fleets());
+        let mut loader = |name: &str, from: &SourceText| -> Result<SourceText, String> {
+            let base = if from.name == DICT_NAME {
+                dir.clone()
+            } else {
+                Path::new(&from.name).parent().unwrap_or(Path::new(".")).to_path_buf()
+            };
+            let path = base.join(name);
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(SourceText { name: path.display().to_string(), text })
+        };
+        resolve(src, &mut loader, DataSet { electricity: &electricity, fleets: &fleets })
+    })?;
+    result.map_err(|mut e| {
+        if let Some(text) = &dict_text {
+            for d in e.diagnostics.iter_mut().filter(|d| d.file == DICT_NAME) {
+                if let Some(key) = key_path(text, d.line) {
+                    d.file = format!("{DICT_NAME}[{}]", key.replace('.', "]["));
+                }
+            }
+        }
+        scenario_error(py, &e)
+    })
+}
+
+/// Serialises `value` to JSON (for the generic column and dict conversions).
+fn to_json<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Value> {
+    serde_json::to_value(value).map_err(|e| suanli_error(py, &e.to_string()))
+}
+
+/// The nation model: one row per region and year with the fields of `suanli race --format
+/// json`, as columns.
+#[pyfunction]
+#[pyo3(signature = (scenario, from_year=None, to_year=None))]
+fn race<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, PyAny>,
+    from_year: Option<i32>,
+    to_year: Option<i32>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let resolved = load_scenario(py, scenario)?;
+    let outcome = compute(py, || simulate(&resolved.input))?;
+    let (first, last) = (outcome.first_year, outcome.last_year());
+    let from = from_year.unwrap_or(first);
+    let to = to_year.unwrap_or(last);
+    if from < first || to > last || from > to {
+        return Err(errors::input_error(
+            py,
+            &format!("years {from}-{to} are outside {first}-{last}"),
+            None,
+            None,
+            None,
+            None,
+        ));
+    }
+    let rows = to_json(py, &suanli_report::race::rows(&outcome, from, to))?;
+    columns(py, rows.as_array().map_or(&[], |v| v.as_slice()))
+}
+
+/// Monte Carlo over the scenario's uncertain parameters: percentiles, lead and binding
+/// probabilities as columns, passing years as a list.
+#[pyfunction]
+#[pyo3(signature = (scenario, draws, seed))]
+fn mc<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, PyAny>,
+    draws: u64,
+    seed: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let resolved = load_scenario(py, scenario)?;
+    if resolved.uncertainty.is_empty() {
+        return Err(errors::input_error(
+            py,
+            &format!("scenario `{}` has no uncertain parameters to draw", resolved.input.name),
+            None,
+            None,
+            None,
+            Some("add `uncertain = {...}` to parameters, or extend the baseline"),
+        ));
+    }
+    let result = compute(py, || {
+        let model = Model::new(&resolved.input, &resolved.uncertainty);
+        let config = McConfig { draws, seed, pairs: default_pairs(&resolved.input), claims: vec![] };
+        monte_carlo(&model, &config, &|_| {})
+    })?;
+    let out = PyDict::new(py);
+    out.set_item(
+        "percentiles",
+        columns(py, to_json(py, &result.percentiles)?.as_array().map_or(&[], |v| v))?,
+    )?;
+    out.set_item(
+        "lead_probability",
+        columns(py, to_json(py, &result.lead_probability)?.as_array().map_or(&[], |v| v))?,
+    )?;
+    out.set_item(
+        "binding_probability",
+        columns(py, to_json(py, &result.binding_probability)?.as_array().map_or(&[], |v| v))?,
+    )?;
+    out.set_item("passing_year", json_to_py(py, &to_json(py, &result.passing_year)?)?)?;
+    out.set_item("factors", result.factors)?;
+    Ok(out)
+}
+
+/// The built-in claims under `scenario` and every built-in scenario, as plain dicts.
+#[pyfunction]
+fn claims<'py>(py: Python<'py>, scenario: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let primary = load_scenario(py, scenario)?;
+    let mut inputs = vec![primary.input.clone()];
+    for name in BUILTIN_NAMES.iter().filter(|n| **n != primary.input.name) {
+        let spec = pyo3::types::PyString::new(py, name);
+        inputs.push(load_scenario(py, spec.as_any())?.input);
+    }
+    let text = include_str!("../../suanli-data/data/claims.toml");
+    let file: ClaimsFile = toml::from_str(text).map_err(|e| suanli_error(py, &e.to_string()))?;
+    // Built-in claims about years or regions the scenario lacks are left out, as the CLI does.
+    let fitting: Vec<_> = file
+        .claim
+        .into_iter()
+        .filter(|c| suanli_nation::claims::compile(c, &primary.input).is_ok())
+        .collect();
+    let results = compute(py, || evaluate(&fitting, &inputs))?
+        .map_err(|e| suanli_error(py, &format!("failed to evaluate claim `{}`: {}", e.id, e.message)))?;
+    json_to_py(py, &to_json(py, &results)?)
+}
+
+/// The built-in scenarios: name and description.
+#[pyfunction]
+fn scenario_list<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for name in BUILTIN_NAMES {
+        let spec = pyo3::types::PyString::new(py, name);
+        let resolved = load_scenario(py, spec.as_any())?;
+        list.append((name.to_string(), resolved.description))?;
+    }
+    Ok(list)
+}
+
+/// Every resolved parameter of a scenario with unit, value and source, as columns.
+#[pyfunction]
+fn scenario_show<'py>(py: Python<'py>, scenario: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    let resolved = load_scenario(py, scenario)?;
+    let rows: Vec<Value> = resolved
+        .provenance
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "scope": p.scope, "param": p.param, "unit": p.unit, "value": p.value,
+                "source": p.source, "uncertain": p.uncertain,
+            })
+        })
+        .collect();
+    columns(py, &rows)
+}
+
+/// Reads a site or network file (or dict) and the profiles it names (relative to it, or to
+/// the working directory for a dict).
+fn read_plan_input(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<(SourceText, PathBuf)> {
+    input_text(py, spec, |_| None)
+}
+
+fn profile_loader(dir: PathBuf) -> impl FnMut(&str) -> Result<(String, String), String> {
+    move |name: &str| {
+        let p = dir.join(name);
+        std::fs::read_to_string(&p)
+            .map(|t| (p.display().to_string(), t))
+            .map_err(|e| format!("{}: {e}", p.display()))
+    }
+}
+
+/// The least-cost plan of a site file (or dict): the plan as a dict and the hourly dispatch
+/// as columns.
+#[pyfunction]
+fn site_plan<'py>(py: Python<'py>, site: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    let (src, dir) = read_plan_input(py, site)?;
+    let name = src.name.clone();
+    let (loaded, planned) = compute(py, move || {
+        let loaded = suanli_site::file::parse_site(&src.name, &src.text, &mut profile_loader(dir))?;
+        let planned = suanli_site::plan::plan(&loaded.input, &loaded.settings);
+        Ok::<_, String>((loaded.profiles_file, planned))
+    })?
+    .map_err(|e| located_input_error(py, &e))?;
+    let plan = planned.map_err(|e| site_error(py, &name, e))?;
+    let out = PyDict::new(py);
+    out.set_item("plan", json_to_py(py, &to_json(py, &plan)?)?)?;
+    out.set_item("dispatch", series(py, &plan.dispatch.columns())?)?;
+    out.set_item("profiles_file", loaded)?;
+    Ok(out)
+}
+
+/// The least-cost plan of a network file (or dict): the plan as a dict and each site's
+/// hourly dispatch as columns.
+#[pyfunction]
+fn network_plan<'py>(py: Python<'py>, network: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    let (src, dir) = read_plan_input(py, network)?;
+    let name = src.name.clone();
+    let planned = compute(py, move || {
+        let loaded = suanli_network::file::parse_network(&src.name, &src.text, &mut profile_loader(dir))?;
+        Ok::<_, String>(suanli_network::plan::plan(&loaded.input, &loaded.settings))
+    })?
+    .map_err(|e| located_input_error(py, &e))?;
+    let plan = planned.map_err(|e| site_error(py, &name, e))?;
+    let out = PyDict::new(py);
+    out.set_item("plan", json_to_py(py, &to_json(py, &plan)?)?)?;
+    let dispatch = PyDict::new(py);
+    for site in &plan.sites {
+        dispatch.set_item(&site.name, series(py, &site.dispatch.columns())?)?;
+    }
+    out.set_item("dispatch", dispatch)?;
+    Ok(out)
+}
+
+/// The attribution every result built on the built-in data carries.
+#[pyfunction]
+fn attribution() -> &'static str {
+    suanli_report::race::ATTRIBUTION
+}
+
+#[pymodule]
+fn _suanli(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(race, m)?)?;
+    m.add_function(wrap_pyfunction!(mc, m)?)?;
+    m.add_function(wrap_pyfunction!(claims, m)?)?;
+    m.add_function(wrap_pyfunction!(scenario_list, m)?)?;
+    m.add_function(wrap_pyfunction!(scenario_show, m)?)?;
+    m.add_function(wrap_pyfunction!(site_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(network_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(attribution, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
