@@ -37,7 +37,10 @@ pub fn located_input_error(py: Python<'_>, text: &str) -> PyErr {
     let hint = text.lines().find_map(|l| l.trim().strip_prefix("hint:").map(str::trim));
     match (number(line), number(column), rest) {
         (Some(l), Some(c), Some(message)) => input_error(py, message.trim(), file, Some(l), Some(c), hint),
-        _ => input_error(py, text, None, None, None, hint),
+        _ => {
+            let message: Vec<&str> = text.lines().filter(|l| !l.trim().starts_with("hint:")).collect();
+            input_error(py, message.join(" ").trim(), None, None, None, hint)
+        }
     }
 }
 

@@ -53,6 +53,13 @@ __all__ = [
 ]
 
 
+def _frame(columns: Dict[str, Any], first: tuple = ("region", "year")) -> pd.DataFrame:
+    """A frame from whole columns, with the key columns first."""
+    df = pd.DataFrame(columns)
+    keys = [c for c in first if c in df.columns]
+    return df[keys + [c for c in df.columns if c not in keys]]
+
+
 def _spec(x: Input) -> Union[str, Dict[str, Any]]:
     if isinstance(x, Mapping):
         return dict(x)
@@ -65,7 +72,7 @@ def race(scenario: Input = "baseline", *, from_year: int | None = None, to_year:
     """The nation model: one row per region and year (World included), with the columns of
     ``suanli race --format json`` (generation_twh, dc_electricity_twh, fleet_h100e,
     effective_flops in FLOP/s, binding, self-sufficiency on every basis, ...)."""
-    return pd.DataFrame(_suanli.race(_spec(scenario), from_year, to_year))
+    return _frame(_suanli.race(_spec(scenario), from_year, to_year))
 
 
 @dataclass(frozen=True)
@@ -98,9 +105,9 @@ def mc(scenario: Input = "baseline", *, draws: int = 10_000, seed: int = 1) -> M
     """Monte Carlo over the scenario's uncertain parameters, on all cores."""
     r = _suanli.mc(_spec(scenario), draws, seed)
     return McResult(
-        percentiles=pd.DataFrame(r["percentiles"]),
-        lead_probability=pd.DataFrame(r["lead_probability"]),
-        binding_probability=pd.DataFrame(r["binding_probability"]),
+        percentiles=_frame(r["percentiles"], ("region", "year", "metric")),
+        lead_probability=_frame(r["lead_probability"], ("leader", "follower", "year")),
+        binding_probability=_frame(r["binding_probability"]),
         passing_year=r["passing_year"],
         factors=r["factors"],
     )
@@ -119,7 +126,7 @@ def scenario_list() -> pd.DataFrame:
 
 def scenario_show(scenario: Input = "baseline") -> pd.DataFrame:
     """Every resolved parameter of a scenario with unit, value and source."""
-    return pd.DataFrame(_suanli.scenario_show(_spec(scenario)))
+    return _frame(_suanli.scenario_show(_spec(scenario)), ("scope", "param"))
 
 
 @dataclass(frozen=True)

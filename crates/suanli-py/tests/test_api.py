@@ -1,0 +1,144 @@
+"""The Python API against the CLI's JSON on the same inputs, and its errors.
+
+The CLI binary is taken from $SUANLI_BIN, else target/release or target/debug of the
+workspace (`cargo build` first).
+"""
+
+import json
+import os
+import pickle
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import suanli
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "examples"
+
+
+def cli_binary() -> str:
+    if os.environ.get("SUANLI_BIN"):
+        return os.environ["SUANLI_BIN"]
+    for profile in ("release", "debug"):
+        p = ROOT / "target" / profile / "suanli"
+        if p.exists():
+            return str(p)
+    pytest.fail("no suanli binary: run `cargo build` or set SUANLI_BIN")
+
+
+def cli_json(*args: str) -> dict:
+    out = subprocess.run([cli_binary(), *args, "--format", "json"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def test_race_equals_the_cli_json_column_for_column():
+    df = suanli.race()
+    rows = cli_json("race")["rows"]
+    assert len(df) == len(rows)
+    cli = pd.DataFrame(rows)
+    assert list(df.columns[:2]) == ["region", "year"]
+    assert set(df.columns) == set(cli.columns)
+    for column in cli.columns:
+        if pd.api.types.is_numeric_dtype(cli[column]) and not pd.api.types.is_bool_dtype(cli[column]):
+            np.testing.assert_allclose(df[column].astype(float), cli[column].astype(float), rtol=1e-12, err_msg=column)
+        else:
+            assert df[column].tolist() == cli[column].tolist(), column
+    # Whole columns with numeric dtypes, not Python objects.
+    assert df["effective_flops"].dtype == np.float64 and df["year"].dtype == np.int64
+
+
+def test_race_takes_a_year_range_and_scenarios_by_name_path_or_dict(tmp_path):
+    df = suanli.race("export-controls-tight", from_year=2024, to_year=2026)
+    assert sorted(df["year"].unique()) == [2024, 2025, 2026]
+    scenario = tmp_path / "mine.toml"
+    scenario.write_text('name = "mine"\nextends = "baseline"\n[regions.united_states]\ninterconnect_gw_per_year = 30\n')
+    from_file = suanli.race(scenario)
+    from_dict = suanli.race({"name": "mine", "extends": "baseline", "regions": {"united_states": {"interconnect_gw_per_year": 30}}})
+    pd.testing.assert_frame_equal(from_file, from_dict)
+    cli = pd.DataFrame(cli_json("race", "--scenario", str(scenario))["rows"])
+    np.testing.assert_allclose(from_file["effective_flops"], cli["effective_flops"], rtol=1e-12)
+
+
+def test_site_plan_equals_the_cli():
+    plan = suanli.site_plan(EXAMPLES / "site" / "dc1.toml")
+    cli = cli_json("site", "plan", str(EXAMPLES / "site" / "dc1.toml"))
+    assert plan.objective_per_year == pytest.approx(cli["objective_per_year"], rel=1e-9)
+    assert plan.capacities == pytest.approx(cli["capacities"], rel=1e-9, abs=1e-6)
+    assert len(plan.dispatch) == 8760
+    # Energy balance of the dispatch, hour by hour (MW).
+    d = plan.dispatch
+    supply = d.solar_mw + d.wind_mw + d.gas_mw + d.grid_mw + d.discharge_mw + d.unserved_mw
+    demand = d.firm_mw + d.training_mw + d.charge_mw
+    assert (supply - demand).abs().max() < 1e-3
+    assert plan.to_dict()["name"] == "dc1"
+
+
+def test_mc_percentiles_equal_the_cli():
+    r = suanli.mc(draws=400, seed=3)
+    cli = pd.DataFrame(cli_json("mc", "--draws", "400", "--seed", "3", "--quiet")["percentiles"])
+    assert len(r.percentiles) == len(cli)
+    np.testing.assert_allclose(r.percentiles["p50"], cli["p50"], rtol=1e-12)
+    assert r.factors > 0 and not r.lead_probability.empty
+
+
+def test_claims_and_scenario_helpers():
+    claims = suanli.claims()
+    assert {"id", "verdict", "statement"} <= set(claims.columns)
+    assert "china-3x-us-generation" in claims["id"].tolist()
+    assert "baseline" in suanli.scenario_list()["name"].tolist()
+    params = suanli.scenario_show("baseline")
+    assert {"scope", "param", "unit", "value", "source"} <= set(params.columns)
+    assert suanli.ATTRIBUTION.startswith("Data:")
+
+
+def test_a_bad_dict_names_the_key():
+    with pytest.raises(suanli.InputError) as e:
+        suanli.race({"extends": "baseline", "regions": {"china": {"pue": 9}}})
+    assert e.value.file == "<dict>[regions][china][pue]"
+    assert isinstance(e.value, ValueError) and e.value.line is not None
+
+
+def test_a_bad_file_names_line_and_column(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\nextends = "baseline"\n[regions.china]\npue = "high"\n')
+    with pytest.raises(suanli.InputError) as e:
+        suanli.race(bad)
+    assert (e.value.file, e.value.line, e.value.column) == (str(bad), 4, 7)
+    site = tmp_path / "s.toml"
+    site.write_text('[site]\nname = "s"\nprofiles = "p.csv"\n[load]\nfirm_mw = "lots"\n')
+    with pytest.raises(suanli.InputError) as e:
+        suanli.site_plan(site)
+    assert (e.value.line, e.value.column) == (5, 11)
+    with pytest.raises(suanli.InputError):
+        suanli.site_plan(tmp_path / "missing.toml")
+    with pytest.raises(TypeError):
+        suanli.race(42)
+
+
+def test_an_infeasible_site_raises_infeasible_error(tmp_path):
+    (tmp_path / "p.csv").write_text("hour,solar_cf,wind_cf\n" + "".join(f"{h},0.5,0.5\n" for h in range(8760)))
+    site = tmp_path / "d.toml"
+    site.write_text('[site]\nname = "d"\nprofiles = "p.csv"\n[load]\nfirm_mw = 100\n')
+    with pytest.raises(suanli.InfeasibleError, match="no source of energy"):
+        suanli.site_plan(site)
+
+
+def test_exceptions_survive_pickling():
+    e = suanli.InputError("bad value", "f.toml", 3, 7, "use a number")
+    back = pickle.loads(pickle.dumps(e))
+    assert (back.file, back.line, back.column, back.hint) == ("f.toml", 3, 7, "use a number")
+    assert str(back) == str(e)
+    assert isinstance(pickle.loads(pickle.dumps(suanli.InfeasibleError("x"))), suanli.SuanliError)
+
+
+def test_network_plan_matches_the_cli():
+    path = EXAMPLES / "network" / "three-hubs.toml"
+    plan = suanli.network_plan(path)
+    cli = cli_json("network", "plan", str(path), "--quiet")
+    assert plan.objective_per_year == pytest.approx(cli["objective_per_year"], rel=1e-9)
+    assert plan.lower_bound_per_year <= plan.objective_per_year
+    assert set(plan.dispatch) == set(cli["sites"])
