@@ -125,17 +125,19 @@ fn to_toml(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<toml::Value> {
 pub fn key_path(text: &str, line: usize) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let here = lines.get(line.checked_sub(1)?)?.trim();
+    if let Some(header) = here.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return Some(header.trim_matches(['[', ']']).to_string());
+    }
     let table = lines[..line.saturating_sub(1)]
         .iter()
         .rev()
         .find_map(|l| l.trim().strip_prefix('[').and_then(|l| l.strip_suffix(']')))
         .map(|t| t.trim_matches(['[', ']']).to_string());
-    let key = here.split('=').next().map(str::trim).filter(|k| !k.is_empty() && !here.starts_with('['));
+    let key = here.split('=').next().map(str::trim).filter(|k| !k.is_empty());
     match (table, key) {
         (Some(t), Some(k)) => Some(format!("{t}.{k}")),
         (None, Some(k)) => Some(k.to_string()),
-        (Some(t), None) => Some(t),
-        (None, None) => None,
+        (table, None) => table,
     }
 }
 
