@@ -29,6 +29,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 use suanli_data::profiles::{synthesize, to_csv, SynthSettings};
+use suanli_site::file::ProfileLoader;
 use suanli_site::plan::{plan, SiteError, SitePlan};
 
 mod parquet_out;
@@ -295,7 +296,7 @@ pub struct CaseResult {
 fn case_loader<'a>(
     c: &Case,
     seed: u64,
-    load: &'a mut dyn FnMut(&str) -> Result<(String, String), String>,
+    load: &'a mut ProfileLoader<'_>,
 ) -> impl FnMut(&str) -> Result<(String, String), String> + 'a {
     let location = c.location;
     move |name: &str| match location {
@@ -318,7 +319,7 @@ pub fn check_case(
     base_name: &str,
     base: &toml::Table,
     c: &Case,
-    load: &mut dyn FnMut(&str) -> Result<(String, String), String>,
+    load: &mut ProfileLoader<'_>,
 ) -> Result<(), String> {
     let text = case_site_text(base, c)?;
     let seed = m.locations.as_ref().map_or(1, |l| l.seed);
@@ -336,7 +337,7 @@ pub fn run_case(
     base_name: &str,
     base: &toml::Table,
     c: Case,
-    load: &mut dyn FnMut(&str) -> Result<(String, String), String>,
+    load: &mut ProfileLoader<'_>,
 ) -> CaseResult {
     let seed = m.locations.as_ref().map_or(1, |l| l.seed);
     let outcome = case_site_text(base, &c)
