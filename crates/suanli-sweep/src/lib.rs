@@ -296,7 +296,7 @@ pub struct CaseResult {
 fn case_loader<'a>(
     c: &Case,
     seed: u64,
-    load: &'a mut ProfileLoader<'_>,
+    load: &'a mut ProfileLoader<'a>,
 ) -> impl FnMut(&str) -> Result<(String, String), String> + 'a {
     let location = c.location;
     move |name: &str| match location {
