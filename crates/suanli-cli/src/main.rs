@@ -19,6 +19,7 @@ mod report_cmd;
 mod scenario_cmd;
 mod site_cmd;
 mod site_file;
+mod sweep_cmd;
 mod table;
 mod validate_cmd;
 
@@ -203,6 +204,22 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Plan every case of a sweep manifest (a base site file and the values to vary) on all
+    /// local cores; results as Parquet, one file per chunk of cases, resumable.
+    Sweep {
+        /// The sweep manifest (TOML; see docs/sweeps.md).
+        manifest: PathBuf,
+        /// Directory for the Parquet files (created if missing; chunks already there are
+        /// skipped).
+        #[arg(long)]
+        out: PathBuf,
+        /// Run only shard i of N (0-based): chunks i, i+N, i+2N, ... (Slurm arrays,
+        /// Kubernetes Indexed Jobs).
+        #[arg(long)]
+        shard: Option<String>,
+        #[arg(long, short)]
+        quiet: bool,
+    },
     Serve {
         /// Address to bind; the default serves this machine only.
         #[arg(long, default_value = "127.0.0.1")]
@@ -260,6 +277,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Validate { scenario, draws, seed, format, out } => {
             validate_cmd::run(&scenario, draws, seed, format, out.as_deref())
+        }
+        Command::Sweep { manifest, out, shard, quiet } => {
+            sweep_cmd::run(&manifest, &out, shard.as_deref(), quiet)
         }
         Command::Serve { host, port } => {
             let data = load::load_data()?;

@@ -223,6 +223,25 @@ pub fn case(m: &Manifest, id: usize) -> Case {
     Case { id, params, location }
 }
 
+/// A few cases that between them use every listed case, every axis value and every
+/// location: checking that these read checks every value the manifest gives, in far fewer
+/// reads than the whole product.
+pub fn covering_cases(m: &Manifest) -> Vec<usize> {
+    let locations = m.locations.as_ref().map_or(1, |l| l.lat.len());
+    let per_listed = m.axes.iter().fold(1usize, |n, (_, v)| n.saturating_mul(v.len()));
+    let mut ids: Vec<usize> = (0..m.listed.len().max(1)).map(|l| l * per_listed * locations).collect();
+    ids.extend(0..locations);
+    // The axis with stride `stride` (product of the lengths of the axes after it).
+    let mut stride = 1usize;
+    for (_, values) in m.axes.iter().rev() {
+        ids.extend((0..values.len()).map(|j| j * stride * locations));
+        stride = stride.saturating_mul(values.len());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// The case numbers of chunk `k`.
 pub fn chunk_range(m: &Manifest, k: usize) -> Range<usize> {
     let n = case_count(m);
@@ -438,6 +457,17 @@ wind_cf = [0.3, 0.35]
             (0..12).map(|i| format!("{:?}", (case(&m, i).params, case(&m, i).location))).collect();
         assert_eq!(all.len(), 12);
         assert_eq!(chunk_range(&m, 2), 8..12);
+        // Every axis value and location appears among the covering cases.
+        let cover: Vec<Case> = covering_cases(&m).into_iter().map(|i| case(&m, i)).collect();
+        for (path, values) in &m.axes {
+            for v in values {
+                assert!(
+                    cover.iter().any(|c| c.params.iter().any(|(p, x)| p == path && x == v)),
+                    "{path} {v}"
+                );
+            }
+        }
+        assert!(cover.iter().any(|c| c.location == Some([10.0, 0.2, 0.3])));
     }
 
     #[test]
