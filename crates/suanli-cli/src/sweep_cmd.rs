@@ -10,9 +10,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use suanli_sweep::{
-    case, chunk_count, chunk_parquet, chunk_range, covering_cases, parse_manifest, run_case, Manifest,
-};
+use suanli_sweep::{chunk_count, chunk_range, parse_manifest, Manifest};
 
 use crate::error::CliError;
 use crate::load::read_text;
@@ -48,14 +46,8 @@ pub fn load(manifest_path: &Path) -> Result<Loaded, CliError> {
             e.message().trim()
         ))
     })?;
-    let base_name = base_path.display().to_string();
-    for id in covering_cases(&manifest) {
-        let c = case(&manifest, id);
-        suanli_sweep::check_case(&manifest, &base_name, &base, &c, &mut beside(&base_path)).map_err(|e| {
-            let set: Vec<String> = c.params.iter().map(|(p, v)| format!("{p} = {v}")).collect();
-            CliError::Usage(format!("{name}: case {id} ({}) does not read: {e}", set.join(", ")))
-        })?;
-    }
+    suanli_sweep::check_manifest(&manifest, &base_path.display().to_string(), &base, &mut beside(&base_path))
+        .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     Ok(Loaded { manifest, base_path, base })
 }
 
@@ -73,16 +65,9 @@ fn parse_shard(s: &str) -> Result<(usize, usize), CliError> {
 /// Plans chunk `k` and writes its Parquet file atomically; returns the cases that failed.
 pub fn run_chunk(l: &Loaded, k: usize, out: &Path, done: &dyn Fn()) -> Result<usize, CliError> {
     let base_name = l.base_path.display().to_string();
-    let results: Vec<_> = chunk_range(&l.manifest, k)
-        .map(|id| {
-            let r =
-                run_case(&l.manifest, &base_name, &l.base, case(&l.manifest, id), &mut beside(&l.base_path));
-            done();
-            r
-        })
-        .collect();
-    let failed = results.iter().filter(|r| !matches!(r.outcome, suanli_sweep::Outcome::Planned(_))).count();
-    let bytes = chunk_parquet(&l.manifest, &results).map_err(CliError::Runtime)?;
+    let (bytes, failed) =
+        suanli_sweep::run_chunk(&l.manifest, &base_name, &l.base, k, &mut beside(&l.base_path), done)
+            .map_err(CliError::Runtime)?;
     write_atomic(&part_path(out, k), &bytes)?;
     Ok(failed)
 }

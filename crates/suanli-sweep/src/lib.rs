@@ -350,6 +350,45 @@ pub fn check_case(
     .map(|_| ())
 }
 
+/// Checks that every value the manifest gives reads ([`covering_cases`]), naming the
+/// first case that does not and what it sets.
+pub fn check_manifest(
+    m: &Manifest,
+    base_name: &str,
+    base: &toml::Table,
+    load: &mut ProfileLoader<'_>,
+) -> Result<(), String> {
+    for id in covering_cases(m) {
+        let c = case(m, id);
+        check_case(m, base_name, base, &c, load).map_err(|e| {
+            let set: Vec<String> = c.params.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+            format!("case {id} ({}) does not read: {e}", set.join(", "))
+        })?;
+    }
+    Ok(())
+}
+
+/// Plans every case of chunk `k` in order and encodes them as Parquet; also returns how many
+/// failed.
+pub fn run_chunk(
+    m: &Manifest,
+    base_name: &str,
+    base: &toml::Table,
+    k: usize,
+    load: &mut ProfileLoader<'_>,
+    done: &dyn Fn(),
+) -> Result<(Vec<u8>, usize), String> {
+    let results: Vec<CaseResult> = chunk_range(m, k)
+        .map(|id| {
+            let r = run_case(m, base_name, base, case(m, id), load);
+            done();
+            r
+        })
+        .collect();
+    let failed = results.iter().filter(|r| !matches!(r.outcome, Outcome::Planned(_))).count();
+    Ok((chunk_parquet(m, &results)?, failed))
+}
+
 /// Plans one case.
 pub fn run_case(
     m: &Manifest,
