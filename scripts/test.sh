@@ -13,11 +13,11 @@ echo "== Python package (crates/suanli-py) and its tests"
 venv="${SUANLI_VENV:-target/py-venv}"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q ./crates/suanli-py pytest
+"$venv/bin/python" -m pip install -q ./crates/suanli-py pytest distributed pyarrow
 # The tests compare with the CLI that `cargo test` built.
 cargo build --locked -q -p suanli-cli
 set +e
-SUANLI_BIN="$PWD/target/debug/suanli" "$venv/bin/python" -m pytest -q crates/suanli-py/tests
+SUANLI_TEST_DASK=1 SUANLI_BIN="$PWD/target/debug/suanli" "$venv/bin/python" -m pytest -q crates/suanli-py/tests
 status=$?
 set -e
 # pytest exits 5 when it collected no tests: that is a failure here.

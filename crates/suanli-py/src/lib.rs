@@ -283,6 +283,97 @@ fn network_plan<'py>(py: Python<'py>, network: &Bound<'py, PyAny>) -> PyResult<B
     Ok(out)
 }
 
+/// A sweep manifest read and checked, with its base site (path, parsed TOML).
+fn load_sweep(py: Python<'_>, manifest: &str) -> PyResult<(suanli_sweep::Manifest, PathBuf, toml::Table)> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| {
+            let name = path.display().to_string();
+            errors::input_error(py, &format!("failed to read {name}: {e}"), Some(&name), None, None, None)
+        })
+    };
+    let m = suanli_sweep::parse_manifest(manifest, &read(Path::new(manifest))?)
+        .map_err(|e| located_input_error(py, &e))?;
+    let base_path = Path::new(manifest).parent().unwrap_or(Path::new(".")).join(&m.base);
+    let base: toml::Table = read(&base_path)?.parse().map_err(|e: toml::de::Error| {
+        let name = base_path.display().to_string();
+        errors::input_error(
+            py,
+            &format!("failed to read the base site: {}", e.message().trim()),
+            Some(&name),
+            None,
+            None,
+            None,
+        )
+    })?;
+    Ok((m, base_path, base))
+}
+
+/// A sweep manifest's name, number of cases and chunks, after checking that every value
+/// it gives reads.
+#[pyfunction]
+fn sweep_info<'py>(py: Python<'py>, manifest: &str) -> PyResult<Bound<'py, PyDict>> {
+    let (m, base_path, base) = load_sweep(py, manifest)?;
+    let dir = base_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let base_name = base_path.display().to_string();
+    let checked =
+        compute(py, || suanli_sweep::check_manifest(&m, &base_name, &base, &mut profile_loader(dir)))?;
+    checked.map_err(|e| errors::input_error(py, &e, Some(manifest), None, None, None))?;
+    let out = PyDict::new(py);
+    out.set_item("name", &m.name)?;
+    out.set_item("cases", suanli_sweep::case_count(&m))?;
+    out.set_item("chunks", suanli_sweep::chunk_count(&m))?;
+    out.set_item("chunk_cases", m.chunk_cases)?;
+    Ok(out)
+}
+
+/// Plans chunk `chunk` of a sweep and writes `out/part-NNNNN.parquet` atomically (a
+/// temporary file renamed into place: a retried chunk replaces it whole). Returns the
+/// chunk, its cases, how many failed and the path.
+#[pyfunction]
+fn sweep_chunk<'py>(
+    py: Python<'py>,
+    manifest: &str,
+    chunk: usize,
+    out: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (m, base_path, base) = load_sweep(py, manifest)?;
+    if chunk >= suanli_sweep::chunk_count(&m) {
+        return Err(errors::input_error(
+            py,
+            &format!("chunk {chunk} is past the last ({})", suanli_sweep::chunk_count(&m)),
+            Some(manifest),
+            None,
+            None,
+            None,
+        ));
+    }
+    let dir = base_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let base_name = base_path.display().to_string();
+    let path = Path::new(out).join(format!("part-{chunk:05}.parquet"));
+    let cases = suanli_sweep::chunk_range(&m, chunk).len();
+    let written = compute(py, || {
+        let (bytes, failed) =
+            suanli_sweep::run_chunk(&m, &base_name, &base, chunk, &mut profile_loader(dir), &|| {})?;
+        // Hidden (a leading dot), so that readers of the directory skip it if a killed
+        // worker leaves it behind; unique per process and thread.
+        let thread = format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
+        let tmp =
+            Path::new(out).join(format!(".part-{chunk:05}.parquet.{}.{thread}.tmp", std::process::id()));
+        std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("failed to write {}: {e}", path.display())
+        })?;
+        Ok::<_, String>(failed)
+    })?;
+    let failed = written.map_err(|e| suanli_error(py, &e))?;
+    let result = PyDict::new(py);
+    result.set_item("chunk", chunk)?;
+    result.set_item("cases", cases)?;
+    result.set_item("failed", failed)?;
+    result.set_item("path", path.display().to_string())?;
+    Ok(result)
+}
+
 /// The attribution every result built on the built-in data carries.
 #[pyfunction]
 fn attribution() -> &'static str {
@@ -298,6 +389,8 @@ fn _suanli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenario_show, m)?)?;
     m.add_function(wrap_pyfunction!(site_plan, m)?)?;
     m.add_function(wrap_pyfunction!(network_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_info, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_chunk, m)?)?;
     m.add_function(wrap_pyfunction!(attribution, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Mapping, Union
 
 import pandas as pd
 
-from . import _suanli
+from . import _suanli, sweep
 from .exceptions import CheckError, InfeasibleError, InputError, SolverError, SuanliError
 
 __version__: str = _suanli.__version__
@@ -50,6 +50,7 @@ __all__ = [
     "scenario_list",
     "scenario_show",
     "site_plan",
+    "sweep",
 ]
 
 
