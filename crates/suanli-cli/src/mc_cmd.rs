@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use suanli_mc::output::{Metric, Output};
+use suanli_mc::output::{parse_output, region_index, Output};
 use suanli_mc::run::{default_pairs, monte_carlo, McConfig, McResult, Model};
 use suanli_mc::sensitivity::{sobol, tornado, Sobol, Tornado};
 use suanli_nation::claims::compile;
@@ -59,25 +59,12 @@ impl Progress {
     }
 }
 
-/// Region index (in the outcome) of a region id or name.
-fn region_index(r: &Resolved, name: &str) -> Result<usize, CliError> {
-    let norm = |s: &str| s.to_lowercase().replace(['_', '-'], " ");
-    if norm(name) == "world" {
-        return Ok(r.input.regions.len());
-    }
-    r.input.regions.iter().position(|x| norm(&x.id) == norm(name) || norm(&x.name) == norm(name)).ok_or_else(
-        || {
-            let names: Vec<&str> = r.input.regions.iter().map(|x| x.id.as_str()).collect();
-            CliError::Usage(format!("unknown region `{name}`; regions are {}, world", names.join(", ")))
-        },
-    )
-}
-
 fn parse_pair(r: &Resolved, s: &str) -> Result<(usize, usize), CliError> {
     let (a, b) = s.split_once(':').ok_or_else(|| {
         CliError::Usage(format!("`--pair {s}`: write LEADER:FOLLOWER, e.g. china:united_states"))
     })?;
-    Ok((region_index(r, a)?, region_index(r, b)?))
+    let index = |name: &str| region_index(&r.input, name).map_err(CliError::Usage);
+    Ok((index(a)?, index(b)?))
 }
 
 fn no_uncertainty(r: &Resolved) -> CliError {
@@ -252,34 +239,6 @@ fn mc_table(r: &McResult) -> String {
     s
 }
 
-/// Parses `--output`: `passing-year:LEADER:FOLLOWER` or `METRIC:REGION:YEAR`.
-fn parse_output(r: &Resolved, spec: &str) -> Result<Output, CliError> {
-    let parts: Vec<&str> = spec.split(':').collect();
-    let bad = || {
-        CliError::Usage(format!(
-            "`--output {spec}`: write `passing-year:LEADER:FOLLOWER` or `METRIC:REGION:YEAR` with METRIC one of {}",
-            Metric::ALL.map(|m| m.as_str()).join(", ")
-        ))
-    };
-    match parts.as_slice() {
-        ["passing-year", a, b] => {
-            Ok(Output::PassingYear { leader: region_index(r, a)?, follower: region_index(r, b)? })
-        }
-        [m, region, year] => {
-            let metric = Metric::parse(m).ok_or_else(bad)?;
-            let year: i32 = year.parse().map_err(|_| bad())?;
-            let (first, last) = (r.input.calibration_year + 1, r.input.last_year);
-            if !(first..=last).contains(&year) {
-                return Err(CliError::Usage(format!(
-                    "`--output {spec}`: the year must be a projected year, {first}..{last}"
-                )));
-            }
-            Ok(Output::Value { metric, region: region_index(r, region)?, year })
-        }
-        _ => Err(bad()),
-    }
-}
-
 /// Sensitivity of one output.
 #[derive(Serialize)]
 struct Analysis {
@@ -319,7 +278,12 @@ pub fn run_sensitivity(
     } else {
         outputs.to_vec()
     };
-    let parsed: Vec<Output> = specs.iter().map(|s| parse_output(&resolved, s)).collect::<Result<_, _>>()?;
+    let parsed: Vec<Output> = specs
+        .iter()
+        .map(|s| {
+            parse_output(&resolved.input, s).map_err(|e| CliError::Usage(format!("`--output {s}`: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
     let model = Model::new(&resolved.input, &resolved.uncertainty);
     let base = simulate(&resolved.input);
     let k = resolved.uncertainty.factors.len() as u64;

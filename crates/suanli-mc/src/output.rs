@@ -94,3 +94,44 @@ impl Output {
         }
     }
 }
+
+/// Region index (in the outcome: World last) of a region id or name of `input`, or `world`.
+pub fn region_index(input: &suanli_scenario::model::NationInput, name: &str) -> Result<usize, String> {
+    let norm = |s: &str| s.to_lowercase().replace(['_', '-'], " ");
+    if norm(name) == "world" {
+        return Ok(input.regions.len());
+    }
+    input.regions.iter().position(|x| norm(&x.id) == norm(name) || norm(&x.name) == norm(name)).ok_or_else(
+        || {
+            let names: Vec<&str> = input.regions.iter().map(|x| x.id.as_str()).collect();
+            format!("unknown region `{name}`; regions are {}, world", names.join(", "))
+        },
+    )
+}
+
+/// Parses an output spec: `passing-year:LEADER:FOLLOWER` or `METRIC:REGION:YEAR` (a
+/// projected year of `input`).
+pub fn parse_output(input: &suanli_scenario::model::NationInput, spec: &str) -> Result<Output, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let bad = || {
+        format!(
+            "write `passing-year:LEADER:FOLLOWER` or `METRIC:REGION:YEAR` with METRIC one of {}",
+            Metric::ALL.map(|m| m.as_str()).join(", ")
+        )
+    };
+    match parts.as_slice() {
+        ["passing-year", a, b] => {
+            Ok(Output::PassingYear { leader: region_index(input, a)?, follower: region_index(input, b)? })
+        }
+        [m, region, year] => {
+            let metric = Metric::parse(m).ok_or_else(bad)?;
+            let year: i32 = year.parse().map_err(|_| bad())?;
+            let (first, last) = (input.calibration_year + 1, input.last_year);
+            if !(first..=last).contains(&year) {
+                return Err(format!("the year must be a projected year, {first}..{last}"));
+            }
+            Ok(Output::Value { metric, region: region_index(input, region)?, year })
+        }
+        _ => Err(bad()),
+    }
+}

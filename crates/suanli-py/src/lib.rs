@@ -32,16 +32,41 @@ use errors::{located_input_error, scenario_error, site_error, suanli_error};
 /// Name given to TOML written from a Python dict, in errors.
 const DICT_NAME: &str = "<dict>";
 
-/// Runs `work` without the GIL and with panics caught; a panic becomes `SuanliError`.
-fn compute<T: Send>(py: Python<'_>, work: impl FnOnce() -> T + Send) -> PyResult<T> {
-    py.detach(|| catch_unwind(AssertUnwindSafe(work))).map_err(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        suanli_error(py, &format!("internal error (please report it): {what}"))
-    })
+/// How often a waiting call looks for Ctrl-C (Python's signal handlers run only when the
+/// interpreter gets control back).
+const SIGNAL_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Runs `work` on its own thread, with panics caught (a panic becomes `SuanliError`), while
+/// this thread waits without the GIL and looks for Ctrl-C every [`SIGNAL_CHECK`]: on Ctrl-C
+/// the call raises `KeyboardInterrupt` at once and the work's result is dropped when it
+/// ends (the solvers have no cancellation point; a site plan ends within seconds).
+fn compute<T: Send + 'static>(py: Python<'_>, work: impl FnOnce() -> T + Send + 'static) -> PyResult<T> {
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(catch_unwind(AssertUnwindSafe(work)));
+    });
+    let mut rx = rx;
+    loop {
+        // The receiver goes into the GIL-free closure and back (it is Send, not Sync).
+        let (got, back) = py.detach(move || (rx.recv_timeout(SIGNAL_CHECK), rx));
+        rx = back;
+        match got {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(panic)) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                return Err(suanli_error(py, &format!("internal error (please report it): {what}")));
+            }
+            Err(RecvTimeoutError::Timeout) => py.check_signals()?,
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(suanli_error(py, "internal error: the computation ended without a result"))
+            }
+        }
+    }
 }
 
 /// The text of an input given as a built-in name (when `builtin` knows it), a path, or a
@@ -113,7 +138,7 @@ fn race<'py>(
     to_year: Option<i32>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let resolved = load_scenario(py, scenario)?;
-    let outcome = compute(py, || simulate(&resolved.input))?;
+    let outcome = compute(py, move || simulate(&resolved.input))?;
     let (first, last) = (outcome.first_year, outcome.last_year());
     let from = from_year.unwrap_or(first);
     let to = to_year.unwrap_or(last);
@@ -152,7 +177,7 @@ fn mc<'py>(
             Some("add `uncertain = {...}` to parameters, or extend the baseline"),
         ));
     }
-    let result = compute(py, || {
+    let result = compute(py, move || {
         let model = Model::new(&resolved.input, &resolved.uncertainty);
         let config = McConfig { draws, seed, pairs: default_pairs(&resolved.input), claims: vec![] };
         monte_carlo(&model, &config, &|_| {})
@@ -175,6 +200,47 @@ fn mc<'py>(
     Ok(out)
 }
 
+/// Tornado and Sobol indices of one output (`suanli sensitivity --output SPEC`): `SPEC` is
+/// `passing-year:LEADER:FOLLOWER` or `METRIC:REGION:YEAR`.
+#[pyfunction]
+#[pyo3(signature = (scenario, output, samples, seed))]
+fn sensitivity<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, PyAny>,
+    output: &str,
+    samples: usize,
+    seed: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let resolved = load_scenario(py, scenario)?;
+    let spec = suanli_mc::output::parse_output(&resolved.input, output)
+        .map_err(|e| errors::input_error(py, &format!("output `{output}`: {e}"), None, None, None, None))?;
+    if resolved.uncertainty.is_empty() || samples < 2 {
+        let why = if samples < 2 {
+            "`samples` must be at least 2"
+        } else {
+            "the scenario has no uncertain parameters"
+        };
+        return Err(errors::input_error(py, why, None, None, None, None));
+    }
+    let (label, t, s) = compute(py, move || {
+        let model = Model::new(&resolved.input, &resolved.uncertainty);
+        let label = spec.label(&simulate(&resolved.input));
+        (
+            label,
+            suanli_mc::sensitivity::tornado(&model, &spec),
+            suanli_mc::sensitivity::sobol(&model, &spec, samples, seed),
+        )
+    })?;
+    let out = PyDict::new(py);
+    out.set_item("output", label)?;
+    out.set_item("tornado_base", t.base)?;
+    out.set_item("tornado", columns(py, to_json(py, &t.bars)?.as_array().map_or(&[], |v| v))?)?;
+    out.set_item("sobol_mean", s.mean)?;
+    out.set_item("sobol_variance", s.variance)?;
+    out.set_item("sobol", columns(py, to_json(py, &s.indices)?.as_array().map_or(&[], |v| v))?)?;
+    Ok(out)
+}
+
 /// The built-in claims under `scenario` and every built-in scenario, as plain dicts.
 #[pyfunction]
 fn claims<'py>(py: Python<'py>, scenario: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
@@ -192,7 +258,7 @@ fn claims<'py>(py: Python<'py>, scenario: &Bound<'py, PyAny>) -> PyResult<Bound<
         .into_iter()
         .filter(|c| suanli_nation::claims::compile(c, &primary.input).is_ok())
         .collect();
-    let results = compute(py, || evaluate(&fitting, &inputs))?
+    let results = compute(py, move || evaluate(&fitting, &inputs))?
         .map_err(|e| suanli_error(py, &format!("failed to evaluate claim `{}`: {}", e.id, e.message)))?;
     json_to_py(py, &to_json(py, &results)?)
 }
@@ -315,14 +381,16 @@ fn sweep_info<'py>(py: Python<'py>, manifest: &str) -> PyResult<Bound<'py, PyDic
     let (m, base_path, base) = load_sweep(py, manifest)?;
     let dir = base_path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let base_name = base_path.display().to_string();
+    let (name, cases, chunks, chunk_cases) =
+        (m.name.clone(), suanli_sweep::case_count(&m), suanli_sweep::chunk_count(&m), m.chunk_cases);
     let checked =
-        compute(py, || suanli_sweep::check_manifest(&m, &base_name, &base, &mut profile_loader(dir)))?;
+        compute(py, move || suanli_sweep::check_manifest(&m, &base_name, &base, &mut profile_loader(dir)))?;
     checked.map_err(|e| errors::input_error(py, &e, Some(manifest), None, None, None))?;
     let out = PyDict::new(py);
-    out.set_item("name", &m.name)?;
-    out.set_item("cases", suanli_sweep::case_count(&m))?;
-    out.set_item("chunks", suanli_sweep::chunk_count(&m))?;
-    out.set_item("chunk_cases", m.chunk_cases)?;
+    out.set_item("name", name)?;
+    out.set_item("cases", cases)?;
+    out.set_item("chunks", chunks)?;
+    out.set_item("chunk_cases", chunk_cases)?;
     Ok(out)
 }
 
@@ -351,14 +419,16 @@ fn sweep_chunk<'py>(
     let base_name = base_path.display().to_string();
     let path = Path::new(out).join(format!("part-{chunk:05}.parquet"));
     let cases = suanli_sweep::chunk_range(&m, chunk).len();
-    let written = compute(py, || {
+    let out = out.to_string();
+    let shown = path.display().to_string();
+    let written = compute(py, move || {
         let (bytes, failed) =
             suanli_sweep::run_chunk(&m, &base_name, &base, chunk, &mut profile_loader(dir), &|| {})?;
         // Hidden (a leading dot), so that readers of the directory skip it if a killed
         // worker leaves it behind; unique per process and thread.
         let thread = format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
         let tmp =
-            Path::new(out).join(format!(".part-{chunk:05}.parquet.{}.{thread}.tmp", std::process::id()));
+            Path::new(&out).join(format!(".part-{chunk:05}.parquet.{}.{thread}.tmp", std::process::id()));
         std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             format!("failed to write {}: {e}", path.display())
@@ -370,7 +440,7 @@ fn sweep_chunk<'py>(
     result.set_item("chunk", chunk)?;
     result.set_item("cases", cases)?;
     result.set_item("failed", failed)?;
-    result.set_item("path", path.display().to_string())?;
+    result.set_item("path", shown)?;
     Ok(result)
 }
 
@@ -385,6 +455,7 @@ fn _suanli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(race, m)?)?;
     m.add_function(wrap_pyfunction!(mc, m)?)?;
     m.add_function(wrap_pyfunction!(claims, m)?)?;
+    m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_list, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_show, m)?)?;
     m.add_function(wrap_pyfunction!(site_plan, m)?)?;

@@ -142,3 +142,50 @@ def test_network_plan_matches_the_cli():
     assert plan.objective_per_year == pytest.approx(cli["objective_per_year"], rel=1e-9)
     assert plan.lower_bound_per_year <= plan.objective_per_year
     assert set(plan.dispatch) == set(cli["sites"])
+
+
+def test_sensitivity_equals_the_cli():
+    s = suanli.sensitivity(output="effective_flops:china:2030", samples=64, seed=2)
+    cli = cli_json("sensitivity", "--output", "effective_flops:china:2030", "--samples", "64", "--seed", "2", "--quiet")
+    a = cli["analyses"][0]
+    assert s.output == a["output"]
+    assert s.tornado["factor"].tolist() == [b["factor"] for b in a["tornado"]["bars"]]
+    np.testing.assert_allclose(s.sobol["total"], [i["total"] for i in a["sobol"]["indices"]], rtol=1e-12)
+    with pytest.raises(suanli.InputError, match="atlantis"):
+        suanli.sensitivity(output="effective_flops:atlantis:2030")
+
+
+def test_a_long_call_gives_way_to_other_threads():
+    # The GIL is released while Rust works: a Python thread keeps counting meanwhile.
+    import threading
+
+    ticks = []
+    stop = threading.Event()
+
+    def count():
+        while not stop.is_set():
+            ticks.append(1)
+            stop.wait(0.01)
+
+    t = threading.Thread(target=count)
+    t.start()
+    suanli.site_plan(EXAMPLES / "site" / "dc1.toml")
+    stop.set()
+    t.join()
+    assert len(ticks) > 10
+
+
+def test_ctrl_c_interrupts_a_long_plan():
+    import signal
+    import sys
+
+    code = f"import suanli; print('start', flush=True); suanli.network_plan({str(EXAMPLES / 'network' / 'three-hubs.toml')!r}); print('finished')"
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "start"
+    import time
+
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    # The plan takes tens of seconds; the interrupt is seen within a tenth of a second.
+    out, err = p.communicate(timeout=15)
+    assert "KeyboardInterrupt" in err and "finished" not in out, err

@@ -40,6 +40,7 @@ __all__ = [
     "InputError",
     "McResult",
     "NetworkPlan",
+    "Sensitivity",
     "SitePlan",
     "SolverError",
     "SuanliError",
@@ -49,6 +50,7 @@ __all__ = [
     "race",
     "scenario_list",
     "scenario_show",
+    "sensitivity",
     "site_plan",
     "sweep",
 ]
@@ -111,6 +113,46 @@ def mc(scenario: Input = "baseline", *, draws: int = 10_000, seed: int = 1) -> M
         binding_probability=_frame(r["binding_probability"]),
         passing_year=r["passing_year"],
         factors=r["factors"],
+    )
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """What drives one output (``suanli sensitivity``)."""
+
+    #: The output, e.g. ``effective_flops of China in 2030``.
+    output: str
+    #: The output with every factor at its median.
+    tornado_base: float
+    #: Each factor's swing between its p10 and p90, largest first (factor, low, high, swing).
+    tornado: pd.DataFrame
+    #: Mean and variance of the output over the Sobol samples.
+    sobol_mean: float
+    sobol_variance: float
+    #: First-order and total Sobol indices by factor.
+    sobol: pd.DataFrame
+
+    def to_dict(self) -> Dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["tornado"] = self.tornado.to_dict("records")
+        d["sobol"] = self.sobol.to_dict("records")
+        return d
+
+
+def sensitivity(
+    scenario: Input = "baseline", *, output: str = "effective_flops:china:2030", samples: int = 4096, seed: int = 1
+) -> Sensitivity:
+    """Tornado (one factor at a time, p10 to p90) and Sobol indices of one output:
+    ``METRIC:REGION:YEAR`` (METRIC: effective_flops, generation_twh, dc_electricity_twh) or
+    ``passing-year:LEADER:FOLLOWER``. The model runs ``samples x (factors + 2)`` times."""
+    r = _suanli.sensitivity(_spec(scenario), output, samples, seed)
+    return Sensitivity(
+        output=r["output"],
+        tornado_base=r["tornado_base"],
+        tornado=_frame(r["tornado"], ("factor",)),
+        sobol_mean=r["sobol_mean"],
+        sobol_variance=r["sobol_variance"],
+        sobol=_frame(r["sobol"], ("factor",)),
     )
 
 
