@@ -168,3 +168,30 @@ fn demand_centres_and_the_three_designs_come_out_of_the_cli() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("zone = \"west\""), "{}", stderr(&o));
 }
+
+#[test]
+fn a_network_sweep_plans_each_case() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("net.toml"), HUBS).unwrap();
+    std::fs::write(dir.path().join("p.csv"), profiles()).unwrap();
+    std::fs::write(
+        dir.path().join("m.toml"),
+        "[sweep]\nname = \"lines\"\nbase = \"net.toml\"\nkind = \"network\"\n[axes]\n\"links.a-b.capital_cost_per_mw_km_year\" = [5, 500]\n",
+    )
+    .unwrap();
+    let o = suanli(dir.path(), &["sweep", "m.toml", "--out", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 cases in 1 chunks") && stderr(&o).contains("0 cases failed"),
+        "{}",
+        stderr(&o)
+    );
+    let part = std::fs::read(dir.path().join("out/part-00000.parquet")).unwrap();
+    assert!(part.starts_with(b"PAR1"));
+    // The columns of a network case are in the file's schema.
+    for column in
+        ["lower_bound_per_year", "cost_lines", "h100_hours", "links.a-b.capital_cost_per_mw_km_year"]
+    {
+        assert!(part.windows(column.len()).any(|w| w == column.as_bytes()), "{column}");
+    }
+}

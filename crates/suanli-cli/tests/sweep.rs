@@ -90,3 +90,33 @@ fn bad_manifests_are_refused_before_any_work() {
     );
     assert_user_error(&suanli(dir.path(), &["sweep", "missing.toml", "--out", "o"]), &["missing.toml"]);
 }
+
+#[test]
+fn a_scenario_sweep_runs_the_nation_model_per_case() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), "name = \"s\"\nextends = \"baseline\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("m.toml"),
+        "[sweep]\nname = \"grid\"\nbase = \"s.toml\"\nkind = \"scenario\"\nchunk_cases = 5\noutputs = [\"effective_flops:united_states:2030\", \"dc_electricity_twh:world:2030\"]\n[axes]\n\"regions.united_states.interconnect_gw_per_year\" = [5, 10, 20, 40]\n",
+    )
+    .unwrap();
+    let o = suanli(dir.path(), &["sweep", "m.toml", "--out", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(parts(&dir.path().join("out")), ["part-00000.parquet"]);
+    let bytes = std::fs::read(dir.path().join("out/part-00000.parquet")).unwrap();
+    assert!(bytes.windows(32).any(|w| w == b"effective_flops:united_states:20"));
+
+    // Outputs must name what the model has.
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[sweep]\nname = \"g\"\nbase = \"s.toml\"\nkind = \"scenario\"\noutputs = [\"effective_flops:atlantis:2030\"]\n",
+    )
+    .unwrap();
+    assert_user_error(&suanli(dir.path(), &["sweep", "bad.toml", "--out", "o"]), &["atlantis"]);
+    std::fs::write(
+        dir.path().join("bad2.toml"),
+        "[sweep]\nname = \"g\"\nbase = \"s.toml\"\nkind = \"scenario\"\n",
+    )
+    .unwrap();
+    assert_user_error(&suanli(dir.path(), &["sweep", "bad2.toml", "--out", "o"]), &["needs `outputs`"]);
+}

@@ -82,6 +82,24 @@ pub struct Outcome {
     pub binding: Vec<Binding>,
 }
 
+/// The names [`Outcome::quantity`] knows (fields of `suanli race --format json`).
+pub const QUANTITY_NAMES: [&str; 14] = [
+    "generation_twh",
+    "dc_power_gw",
+    "ai_power_demand_gw",
+    "dc_electricity_twh",
+    "dc_share_of_generation",
+    "fleet_h100e",
+    "installed_flops",
+    "effective_flops",
+    "accelerator_spend_usd_bn",
+    "self_sufficiency",
+    "self_sufficiency_units",
+    "self_sufficiency_value",
+    "domestic_share_installed",
+    "domestic_share_installed_units",
+];
+
 /// Dense 16-bit FLOP/s of one H100 (see [`suanli_data::catalogue::H100_FLOPS_16BIT`]).
 pub const H100_FLOPS: f64 = suanli_data::catalogue::H100_FLOPS_16BIT;
 
@@ -158,8 +176,8 @@ impl Outcome {
         (self.accelerators[i] > 0.0).then(|| self.accelerators_domestic[i] / self.accelerators[i])
     }
 
-    /// A quantity of region-year `i` by its `race` field name, in that field's unit; `None`
-    /// for an unknown name or a share without a base.
+    /// A quantity of region-year `i` by its `race` field name ([`QUANTITY_NAMES`]), in that
+    /// field's unit; `None` for an unknown name or a share without a base.
     pub fn quantity(&self, name: &str, i: usize) -> Option<f64> {
         Some(match name {
             "generation_twh" => self.generation_twh[i],

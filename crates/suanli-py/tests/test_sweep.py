@@ -123,3 +123,22 @@ def test_errors_reach_the_client_typed(manifest, tmp_path):
         future = client.submit(sw.run_chunk, str(bad), 99, str(tmp_path))
         with pytest.raises(suanli.InputError, match="past the last"):
             future.result(timeout=120)
+
+
+def test_a_scenario_sweep_equals_the_model_run_case_by_case(tmp_path):
+    (tmp_path / "s.toml").write_text('name = "s"\nextends = "baseline"\n')
+    (tmp_path / "m.toml").write_text(
+        '[sweep]\nname = "grid"\nbase = "s.toml"\nkind = "scenario"\nchunk_cases = 2\n'
+        'outputs = ["effective_flops:united_states:2030", "dc_electricity_twh:world:2030"]\n'
+        '[axes]\n"regions.united_states.interconnect_gw_per_year" = [2, 10, 40]\n'
+    )
+    sw.run(tmp_path / "m.toml", tmp_path / "out")
+    df = sw.read(tmp_path / "out")
+    assert len(df) == 3 and (df["status"] == "ok").all()
+    for _, row in df.iterrows():
+        g = row["regions.united_states.interconnect_gw_per_year"]
+        direct = suanli.race({"name": "s", "extends": "baseline", "regions": {"united_states": {"interconnect_gw_per_year": g}}})
+        us = direct.query("region == 'United States' and year == 2030")["effective_flops"].item()
+        world = direct.query("region == 'World' and year == 2030")["dc_electricity_twh"].item()
+        assert row["effective_flops:united_states:2030"] == pytest.approx(us, rel=1e-12)
+        assert row["dc_electricity_twh:world:2030"] == pytest.approx(world, rel=1e-12)

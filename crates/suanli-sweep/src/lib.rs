@@ -1,11 +1,14 @@
-//! Sweeps of site plans: a manifest names a base site file and what to vary; the cases are
-//! the product of listed cases, the axes and the locations; each case is the base file with
-//! its values set, planned; results go to Parquet, one file per chunk of cases.
+//! Sweeps: a manifest names a base site, network or scenario file and what to vary; the
+//! cases are the product of listed cases, the axes and (for sites) synthetic locations; each
+//! case is the base file with its values set, planned or run; results go to Parquet, one
+//! file per chunk of cases.
 //!
 //! ```toml
 //! [sweep]
 //! name = "costs-by-latitude"
 //! base = "../site/dc1.toml"        # relative to the manifest
+//! kind = "site"                    # site (default), network or scenario
+//! # outputs = ["effective_flops:china:2030"]   # scenario sweeps: QUANTITY:REGION:YEAR
 //! chunk_cases = 10                 # cases per Parquet file
 //!
 //! [axes]                           # every combination of every axis (in order of path)
@@ -28,16 +31,15 @@
 use std::ops::Range;
 
 use serde::Deserialize;
-use suanli_data::profiles::{synthesize, to_csv, SynthSettings};
-use suanli_site::file::ProfileLoader;
-use suanli_site::plan::{plan, SiteError, SitePlan};
 
 mod parquet_out;
+mod run;
 
 pub use parquet_out::chunk_parquet;
+pub use run::{check_case, check_manifest, output_columns, run_case, run_chunk, CaseResult, Outcome};
 
 /// Name given to synthetic profiles in a case's site file.
-const SYNTHETIC_PROFILES: &str = "<synthetic profiles>";
+pub(crate) const SYNTHETIC_PROFILES: &str = "<synthetic profiles>";
 
 /// Default cases per chunk (per Parquet file): with ~1-3 s per site plan, a chunk is tens
 /// of seconds of work, long enough that scheduling costs nothing and short enough that a
@@ -63,7 +65,20 @@ struct ManifestFile {
 struct SweepSection {
     name: String,
     base: String,
+    kind: Option<String>,
     chunk_cases: Option<usize>,
+    outputs: Option<Vec<String>>,
+}
+
+/// What the base file is, and so what a case runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A site file: each case a site plan.
+    Site,
+    /// A network file: each case a network plan.
+    Network,
+    /// A scenario file: each case a run of the nation model.
+    Scenario,
 }
 
 /// Synthetic profile locations (zipped lists).
@@ -90,8 +105,12 @@ fn one() -> u64 {
 pub struct Manifest {
     /// Sweep name.
     pub name: String,
-    /// Base site file, relative to the manifest.
+    /// Base file, relative to the manifest.
     pub base: String,
+    /// What the base file is.
+    pub kind: Kind,
+    /// Scenario outputs as `(quantity, region, year)` (`race` field names; scenario sweeps).
+    pub outputs: Vec<(String, String, i32)>,
     /// Cases per chunk.
     pub chunk_cases: usize,
     /// Axes: parameter path (`section.key`) and its values, in order of path.
@@ -169,9 +188,31 @@ pub fn parse_manifest(file: &str, text: &str) -> Result<Manifest, String> {
         }
         listed.push(params);
     }
+    let kind = match f.sweep.kind.as_deref().unwrap_or("site") {
+        "site" => Kind::Site,
+        "network" => Kind::Network,
+        "scenario" => Kind::Scenario,
+        other => {
+            return Err(at("kind", format!("unknown kind `{other}`, expected site, network or scenario")))
+        }
+    };
+    if kind != Kind::Site && f.locations.is_some() {
+        return Err(at("[locations]", "synthetic locations are for site sweeps".into()));
+    }
+    let outputs = scenario_outputs(f.sweep.outputs.unwrap_or_default()).map_err(|(spec, e)| at(&spec, e))?;
+    if (kind == Kind::Scenario) == outputs.is_empty() {
+        let message = if kind == Kind::Scenario {
+            "a scenario sweep needs `outputs`, e.g. [\"effective_flops:china:2030\"]"
+        } else {
+            "`outputs` are for scenario sweeps; site and network sweeps have fixed outputs"
+        };
+        return Err(at("[sweep]", message.into()));
+    }
     let m = Manifest {
         name: f.sweep.name,
         base: f.sweep.base,
+        kind,
+        outputs,
         chunk_cases,
         axes,
         locations: f.locations,
@@ -182,6 +223,31 @@ pub fn parse_manifest(file: &str, text: &str) -> Result<Manifest, String> {
         return Err(at("[sweep]", format!("the manifest expands to {n} cases, more than {MAX_CASES}")));
     }
     Ok(m)
+}
+
+/// Scenario outputs `QUANTITY:REGION:YEAR` as `(quantity, region, year)`; an error comes
+/// with the spec it is about.
+fn scenario_outputs(specs: Vec<String>) -> Result<Vec<(String, String, i32)>, (String, String)> {
+    let known = suanli_nation::outcome::QUANTITY_NAMES;
+    specs
+        .into_iter()
+        .map(|spec| {
+            let parts: Vec<&str> = spec.split(':').collect();
+            match parts.as_slice() {
+                [q, region, year] if known.contains(q) => match year.parse::<i32>() {
+                    Ok(y) => Ok((q.to_string(), region.to_string(), y)),
+                    Err(_) => Err((spec.clone(), format!("output `{spec}`: `{year}` is not a year"))),
+                },
+                _ => Err((
+                    spec.clone(),
+                    format!(
+                        "output `{spec}`: write QUANTITY:REGION:YEAR with QUANTITY one of {}",
+                        known.join(", ")
+                    ),
+                )),
+            }
+        })
+        .collect()
 }
 
 fn check_path(path: &str) -> Result<(), String> {
@@ -253,9 +319,9 @@ pub fn chunk_count(m: &Manifest) -> usize {
     case_count(m).div_ceil(m.chunk_cases)
 }
 
-/// The site file of a case: the base with the case's values set and, for a location,
-/// synthetic profiles in place of the base's.
-pub fn case_site_text(base: &toml::Table, c: &Case) -> Result<String, String> {
+/// The file of a case: the base with the case's values set and, for a location, synthetic
+/// profiles in place of the base's.
+pub fn case_text(base: &toml::Table, c: &Case) -> Result<String, String> {
     let mut t = base.clone();
     for (path, value) in &c.params {
         set_path(&mut t, path, value.clone())?;
@@ -284,183 +350,6 @@ fn set_path(t: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), S
     }
     here.insert(key.to_string(), value);
     Ok(())
-}
-
-/// What a case came to.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Planned.
-    Planned(Box<SitePlan>),
-    /// Not planned: `status` (`input error`, `infeasible`, `solver error`, `check error`)
-    /// and why.
-    Failed {
-        /// Kind of failure.
-        status: &'static str,
-        /// Message.
-        message: String,
-    },
-}
-
-/// One case and what it came to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseResult {
-    /// The case.
-    pub case: Case,
-    /// Its outcome.
-    pub outcome: Outcome,
-}
-
-/// Reads the profiles a case's site names: synthetic ones for a location, else through
-/// `load` (files relative to the base site file).
-fn case_loader<'a>(
-    c: &Case,
-    seed: u64,
-    load: &'a mut ProfileLoader<'a>,
-) -> impl FnMut(&str) -> Result<(String, String), String> + 'a {
-    let location = c.location;
-    move |name: &str| match location {
-        Some([lat, solar_cf, wind_cf]) if name == SYNTHETIC_PROFILES => {
-            let p = synthesize(&SynthSettings { latitude_deg: lat, solar_cf, wind_cf, seed, hours: 8760 });
-            Ok((
-                format!(
-                    "synthetic profiles (lat {lat}, solar CF {solar_cf}, wind CF {wind_cf}, seed {seed})"
-                ),
-                to_csv(&p, &[]),
-            ))
-        }
-        _ => load(name),
-    }
-}
-
-/// Checks that a case's site file reads (without planning it).
-pub fn check_case(
-    m: &Manifest,
-    base_name: &str,
-    base: &toml::Table,
-    c: &Case,
-    load: &mut ProfileLoader<'_>,
-) -> Result<(), String> {
-    let text = case_site_text(base, c)?;
-    let seed = m.locations.as_ref().map_or(1, |l| l.seed);
-    suanli_site::file::parse_site(
-        &format!("{base_name} (case {})", c.id),
-        &text,
-        &mut case_loader(c, seed, load),
-    )
-    .map(|_| ())
-}
-
-/// Checks that every value the manifest gives reads ([`covering_cases`]), naming the
-/// first case that does not and what it sets.
-pub fn check_manifest(
-    m: &Manifest,
-    base_name: &str,
-    base: &toml::Table,
-    load: &mut ProfileLoader<'_>,
-) -> Result<(), String> {
-    for id in covering_cases(m) {
-        let c = case(m, id);
-        check_case(m, base_name, base, &c, load).map_err(|e| {
-            let set: Vec<String> = c.params.iter().map(|(p, v)| format!("{p} = {v}")).collect();
-            format!("case {id} ({}) does not read: {e}", set.join(", "))
-        })?;
-    }
-    Ok(())
-}
-
-/// Plans every case of chunk `k` in order and encodes them as Parquet; also returns how many
-/// failed.
-pub fn run_chunk(
-    m: &Manifest,
-    base_name: &str,
-    base: &toml::Table,
-    k: usize,
-    load: &mut ProfileLoader<'_>,
-    done: &dyn Fn(),
-) -> Result<(Vec<u8>, usize), String> {
-    let results: Vec<CaseResult> = chunk_range(m, k)
-        .map(|id| {
-            let r = run_case(m, base_name, base, case(m, id), load);
-            done();
-            r
-        })
-        .collect();
-    let failed = results.iter().filter(|r| !matches!(r.outcome, Outcome::Planned(_))).count();
-    Ok((chunk_parquet(m, &results)?, failed))
-}
-
-/// Plans one case.
-pub fn run_case(
-    m: &Manifest,
-    base_name: &str,
-    base: &toml::Table,
-    c: Case,
-    load: &mut ProfileLoader<'_>,
-) -> CaseResult {
-    let seed = m.locations.as_ref().map_or(1, |l| l.seed);
-    let outcome = case_site_text(base, &c)
-        .and_then(|text| {
-            suanli_site::file::parse_site(
-                &format!("{base_name} (case {})", c.id),
-                &text,
-                &mut case_loader(&c, seed, load),
-            )
-        })
-        .map_err(|message| Outcome::Failed { status: "input error", message })
-        .and_then(|site| {
-            plan(&site.input, &site.settings).map_err(|e| {
-                let status = match &e {
-                    SiteError::Input(_) => "input error",
-                    SiteError::Infeasible(_) => "infeasible",
-                    SiteError::NotSolved { .. } => "solver error",
-                    SiteError::Check(_) => "check error",
-                };
-                Outcome::Failed { status, message: e.to_string() }
-            })
-        });
-    let outcome = match outcome {
-        Ok(p) => Outcome::Planned(Box::new(p)),
-        Err(failed) => failed,
-    };
-    CaseResult { case: c, outcome }
-}
-
-/// The output columns of a planned case, in Parquet order: money per year in the base
-/// file's currency, MW, MWh, shares 0..1, t CO2 per year.
-pub const OUTPUT_COLUMNS: [&str; 13] = [
-    "objective_per_year",
-    "lcoe_per_mwh",
-    "solar_mw",
-    "wind_mw",
-    "gas_mw",
-    "battery_mw",
-    "battery_mwh",
-    "training_mw",
-    "gas_share",
-    "grid_share",
-    "curtailment_share",
-    "emissions_t_per_year",
-    "unserved_mwh",
-];
-
-/// A planned case's outputs, in the order of [`OUTPUT_COLUMNS`].
-pub fn outputs(p: &SitePlan) -> [f64; 13] {
-    let c = &p.capacities;
-    [
-        p.objective_per_year,
-        p.lcoe_per_mwh,
-        c.solar_mw,
-        c.wind_mw,
-        c.gas_mw,
-        c.battery_mw,
-        c.battery_mwh,
-        c.training_mw,
-        p.gas_share,
-        p.grid_share,
-        p.curtailment_share,
-        p.emissions_t_per_year,
-        p.unserved_mwh,
-    ]
 }
 
 #[cfg(test)]
@@ -516,7 +405,7 @@ wind_cf = [0.3, 0.35]
             "[site]\nname = \"s\"\nprofiles = \"p.csv\"\n[solar]\ncapital_cost_per_mw_year = 9\n"
                 .parse()
                 .unwrap();
-        let text = case_site_text(&base, &case(&m, 5)).unwrap();
+        let text = case_text(&base, &case(&m, 5)).unwrap();
         let t: toml::Table = text.parse().unwrap();
         // 5 = ((gas 0) * 3 + (solar 2)) * 2 + location 1.
         assert_eq!(t["solar"]["capital_cost_per_mw_year"].as_integer(), Some(3));

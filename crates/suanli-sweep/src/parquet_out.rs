@@ -13,7 +13,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 
-use crate::{outputs, CaseResult, Manifest, Outcome};
+use crate::{output_columns, CaseResult, Manifest, Outcome};
 
 /// A column's values, `None` where the row has none.
 enum Column {
@@ -75,18 +75,18 @@ pub fn chunk_parquet(m: &Manifest, results: &[CaseResult]) -> Result<Vec<u8>, St
             ));
         }
     }
-    let planned = |r: &CaseResult| match &r.outcome {
-        Outcome::Planned(p) => Some(outputs(p)),
+    let done = |r: &CaseResult| match &r.outcome {
+        Outcome::Done(values) => Some(values.clone()),
         Outcome::Failed { .. } => None,
     };
-    let rows: Vec<_> = results.iter().map(planned).collect();
-    for (k, name) in crate::OUTPUT_COLUMNS.into_iter().enumerate() {
-        columns.push((name.into(), Column::Double(rows.iter().map(|o| o.map(|o| o[k])).collect())));
+    let rows: Vec<Option<Vec<f64>>> = results.iter().map(done).collect();
+    for (k, name) in output_columns(m).into_iter().enumerate() {
+        columns.push((name, Column::Double(rows.iter().map(|o| o.as_ref().map(|o| o[k])).collect())));
     }
     let (status, message): (Vec<_>, Vec<_>) = results
         .iter()
         .map(|r| match &r.outcome {
-            Outcome::Planned(_) => (Some("ok".to_string()), None),
+            Outcome::Done(_) => (Some("ok".to_string()), None),
             Outcome::Failed { status, message } => (Some(status.to_string()), Some(message.clone())),
         })
         .unzip();
