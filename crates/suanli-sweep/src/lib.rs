@@ -109,8 +109,8 @@ pub struct Manifest {
     pub base: String,
     /// What the base file is.
     pub kind: Kind,
-    /// Scenario outputs as `(quantity, region, year)` (`race` field names; scenario sweeps).
-    pub outputs: Vec<(String, String, i32)>,
+    /// Scenario outputs (scenario sweeps).
+    pub outputs: Vec<ScenarioOutput>,
     /// Cases per chunk.
     pub chunk_cases: usize,
     /// Axes: parameter path (`section.key`) and its values, in order of path.
@@ -120,6 +120,9 @@ pub struct Manifest {
     /// Listed cases (parameter path to value).
     pub listed: Vec<Vec<(String, toml::Value)>>,
 }
+
+/// A scenario output: a `race` quantity, a region (id or name, or `world`) and a year.
+pub type ScenarioOutput = (String, String, i32);
 
 /// One case: its number and what it sets.
 #[derive(Debug, Clone, PartialEq)]
@@ -227,7 +230,7 @@ pub fn parse_manifest(file: &str, text: &str) -> Result<Manifest, String> {
 
 /// Scenario outputs `QUANTITY:REGION:YEAR` as `(quantity, region, year)`; an error comes
 /// with the spec it is about.
-fn scenario_outputs(specs: Vec<String>) -> Result<Vec<(String, String, i32)>, (String, String)> {
+fn scenario_outputs(specs: Vec<String>) -> Result<Vec<ScenarioOutput>, (String, String)> {
     let known = suanli_nation::outcome::QUANTITY_NAMES;
     specs
         .into_iter()
