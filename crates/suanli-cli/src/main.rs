@@ -204,7 +204,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Plan every case of a sweep manifest (a base site file and the values to vary) on all
+    /// Run every case of a sweep manifest (a base site, network or scenario file and the values to vary) on all
     /// local cores; results as Parquet, one file per chunk of cases, resumable.
     Sweep {
         /// The sweep manifest (TOML; see docs/sweeps.md).

@@ -1,4 +1,4 @@
-//! `suanli sweep MANIFEST --out DIR [--shard i/N]`: every case of a sweep manifest planned on
+//! `suanli sweep MANIFEST --out DIR [--shard i/N]`: every case of a sweep manifest run on
 //! all local cores, one Parquet file per chunk of cases, written atomically. A rerun skips
 //! the chunks already written (resume); `--shard i/N` runs every N-th chunk from the i-th, so
 //! that a Slurm array or a Kubernetes Indexed Job can split a sweep without a scheduler.
@@ -26,7 +26,7 @@ pub fn part_path(out: &Path, k: usize) -> PathBuf {
 pub struct Loaded {
     /// The manifest.
     pub manifest: Manifest,
-    /// The base site file's path (relative to the manifest).
+    /// The base file's path (relative to the manifest).
     pub base_path: PathBuf,
     /// Its parsed TOML.
     pub base: toml::Table,
@@ -41,7 +41,7 @@ pub fn load(manifest_path: &Path) -> Result<Loaded, CliError> {
     let base_text = read_text(&base_path)?;
     let base: toml::Table = base_text.parse().map_err(|e: toml::de::Error| {
         CliError::Usage(format!(
-            "{}: failed to read the base site: {}",
+            "{}: failed to read the base file: {}",
             base_path.display(),
             e.message().trim()
         ))

@@ -364,7 +364,7 @@ fn load_sweep(py: Python<'_>, manifest: &str) -> PyResult<(suanli_sweep::Manifes
         let name = base_path.display().to_string();
         errors::input_error(
             py,
-            &format!("failed to read the base site: {}", e.message().trim()),
+            &format!("failed to read the base file: {}", e.message().trim()),
             Some(&name),
             None,
             None,
