@@ -142,8 +142,9 @@ pub fn as_of(
         let Some(next) = part_of(&id, base_year + 1, Some(base_year), catalogue)? else {
             // No part released by the base year (China-compliant parts before late 2022):
             // the line exists in the input but ships nothing after it.
-            let frontier = part_of("us_frontier", base_year, None, catalogue)?.expect("frontier parts");
-            for i in 0..input_years(line) {
+            let frontier = part_of("us_frontier", base_year, None, catalogue)?
+                .ok_or("the hindcast parts have no frontier part")?;
+            for i in 0..line.flops_per_chip.len() {
                 let chip = history(year_of(i))?.unwrap_or(frontier);
                 set_chip(line, i, chip);
             }
@@ -153,7 +154,7 @@ pub fn as_of(
         let trend = |v: &[f64]| v[v.len() - 1] / v[v.len() - 2];
         let (g_flops, g_tdp, g_price) =
             (trend(&line.flops_per_chip), trend(&line.tdp_w), trend(&line.price_usd));
-        for i in 0..input_years(line) {
+        for i in 0..line.flops_per_chip.len() {
             let chip = if i <= b {
                 history(year_of(i))?.unwrap_or(next)
             } else {
@@ -199,10 +200,6 @@ pub fn as_of(
         }
     }
     Ok(AsOf { input, spending_growth_per_year })
-}
-
-fn input_years(line: &suanli_scenario::model::LineInput) -> usize {
-    line.flops_per_chip.len()
 }
 
 fn set_chip(line: &mut suanli_scenario::model::LineInput, i: usize, chip: Chip) {

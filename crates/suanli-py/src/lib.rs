@@ -2,10 +2,10 @@
 //! `suanli` (python/suanli) wraps into pandas DataFrames and typed results.
 //!
 //! A thin layer like the CLI: it reads files and turns results into NumPy columns; the
-//! engines stay pure. Every computation runs with the GIL released (`Python::detach`), so
-//! other Python threads run meanwhile, and inside `catch_unwind`, so that an internal error
-//! reaches Python as `suanli.SuanliError` rather than as a `PanicException`, which cannot
-//! be pickled and hangs a Dask future.
+//! engines stay pure. Every computation runs on its own thread while the caller waits
+//! without the GIL ([`compute`]), so other Python threads run and Ctrl-C is seen, and inside
+//! `catch_unwind`, so that an internal error reaches Python as `suanli.SuanliError` rather
+//! than as a `PanicException`, which cannot be pickled and hangs a Dask future.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -42,11 +42,10 @@ const SIGNAL_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
 /// ends (the solvers have no cancellation point; a site plan ends within seconds).
 fn compute<T: Send + 'static>(py: Python<'_>, work: impl FnOnce() -> T + Send + 'static) -> PyResult<T> {
     use std::sync::mpsc::{channel, RecvTimeoutError};
-    let (tx, rx) = channel();
+    let (tx, mut rx) = channel();
     std::thread::spawn(move || {
         let _ = tx.send(catch_unwind(AssertUnwindSafe(work)));
     });
-    let mut rx = rx;
     loop {
         // The receiver goes into the GIL-free closure and back (it is Send, not Sync).
         let (got, back) = py.detach(move || (rx.recv_timeout(SIGNAL_CHECK), rx));
