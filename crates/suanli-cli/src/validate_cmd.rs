@@ -33,40 +33,11 @@ fn range(quantity: &str, low: f64, central: Option<f64>, high: f64) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct ProjectionOut<'a> {
-    region: &'a str,
-    year: i32,
-    quantity: &'a str,
-    low: Option<f64>,
-    central: Option<f64>,
-    high: Option<f64>,
-    case: &'a str,
-    basis: &'a str,
-    source: &'a str,
-    published: &'a str,
-}
-
-fn projection_out(p: &Projection) -> ProjectionOut<'_> {
-    ProjectionOut {
-        region: &p.region,
-        year: p.year,
-        quantity: &p.quantity,
-        low: p.low,
-        central: p.central,
-        high: p.high,
-        case: &p.case,
-        basis: &p.basis,
-        source: &p.source,
-        published: &p.published,
-    }
-}
-
 /// `suanli data projections`.
 pub fn projections(format: Format, out: Option<&Path>) -> Result<(), CliError> {
     let all = builtin_projections();
     let text = match format {
-        Format::Json => to_json(&all.iter().map(projection_out).collect::<Vec<_>>())?,
+        Format::Json => to_json(&all)?,
         Format::Csv => include_str!("../../suanli-data/data/projections.csv").to_string(),
         Format::Table => {
             let mut t =

@@ -19,7 +19,7 @@ pub const PROJECTED_QUANTITIES: [&str; 8] = [
 ];
 
 /// One published projection: a value or a range for one region, year and quantity.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Projection {
     /// Region id ([`DEFAULT_REGIONS`]) or [`WORLD_ID`].
     pub region: String,

@@ -262,6 +262,72 @@ fn claims<'py>(py: Python<'py>, scenario: &Bound<'py, PyAny>) -> PyResult<Bound<
     json_to_py(py, &to_json(py, &results)?)
 }
 
+/// Hindcasts from `base_years` scored to `to` (`suanli hindcast --format json`): rows and
+/// skill as columns, and what was set from later data.
+#[pyfunction]
+#[pyo3(signature = (base_years, to=None))]
+fn hindcast<'py>(py: Python<'py>, base_years: Vec<i32>, to: Option<i32>) -> PyResult<Bound<'py, PyDict>> {
+    let baseline = load_scenario(py, pyo3::types::PyString::new(py, "baseline").as_any())?.input;
+    let result = compute(py, move || {
+        let (electricity, fleets) = (ElectricityTable::builtin(), builtin_fleets());
+        let catalogue = suanli_data::catalogue::builtin_catalogue();
+        let observed = suanli_data::observed::observations(&electricity, &fleets);
+        let to =
+            to.unwrap_or_else(|| observed.iter().map(|o| o.year).max().unwrap_or(baseline.calibration_year));
+        let mut rows = Vec::new();
+        for &b in &base_years {
+            if to <= b {
+                return Err(format!("`to` {to} must come after the base year {b}"));
+            }
+            let h = suanli_nation::hindcast::as_of(&baseline, b, &fleets, &catalogue, &observed)
+                .map_err(|e| format!("hindcast from {b}: {e}"))?;
+            rows.extend(suanli_nation::hindcast::score::rows(&h.input, &simulate(&h.input), to, &observed));
+        }
+        let skill = suanli_nation::hindcast::score::skill(&rows);
+        Ok((rows, skill))
+    })?;
+    let (rows, skill) = result.map_err(|e| errors::input_error(py, &e, None, None, None, None))?;
+    let out = PyDict::new(py);
+    out.set_item("rows", columns(py, to_json(py, &rows)?.as_array().map_or(&[], |v| v))?)?;
+    let skill: Vec<Value> = skill
+        .iter()
+        .map(|k| {
+            let mut v = serde_json::to_value(k).unwrap_or_default();
+            v["score"] = serde_json::json!(k.score());
+            v
+        })
+        .collect();
+    out.set_item("skill", columns(py, &skill)?)?;
+    out.set_item("later_data", suanli_nation::hindcast::LATER_DATA.to_vec())?;
+    Ok(out)
+}
+
+/// The built-in published projections, as columns.
+#[pyfunction]
+fn projections<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    let all = suanli_data::projections::builtin_projections();
+    columns(py, to_json(py, &all)?.as_array().map_or(&[], |v| v))
+}
+
+/// The scenario and its Monte Carlo 5-95 % band beside each published projection
+/// (`suanli validate --format json`), as columns.
+#[pyfunction]
+#[pyo3(signature = (scenario, draws, seed))]
+fn validate<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, PyAny>,
+    draws: u64,
+    seed: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let resolved = load_scenario(py, scenario)?;
+    let comparisons = compute(py, move || {
+        let model = Model::new(&resolved.input, &resolved.uncertainty);
+        let draws = if resolved.uncertainty.is_empty() { 0 } else { draws };
+        suanli_mc::validate::validate(&model, &suanli_data::projections::builtin_projections(), draws, seed).0
+    })?;
+    columns(py, to_json(py, &comparisons)?.as_array().map_or(&[], |v| v))
+}
+
 /// The built-in scenarios: name and description.
 #[pyfunction]
 fn scenario_list<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -455,6 +521,9 @@ fn _suanli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mc, m)?)?;
     m.add_function(wrap_pyfunction!(claims, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(hindcast, m)?)?;
+    m.add_function(wrap_pyfunction!(projections, m)?)?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_list, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_show, m)?)?;
     m.add_function(wrap_pyfunction!(site_plan, m)?)?;

@@ -189,3 +189,20 @@ def test_ctrl_c_interrupts_a_long_plan():
     # The plan takes tens of seconds; the interrupt is seen within a tenth of a second.
     out, err = p.communicate(timeout=15)
     assert "KeyboardInterrupt" in err and "finished" not in out, err
+
+
+def test_hindcast_validate_and_projections_equal_the_cli():
+    h = suanli.hindcast([2020], to=2024)
+    cli = pd.DataFrame(cli_json("hindcast", "--base-year", "2020", "--to", "2024")["rows"])
+    assert len(h.rows) == len(cli)
+    np.testing.assert_allclose(h.rows["modelled"], cli["modelled"], rtol=1e-12)
+    assert {"model", "naive_last", "naive_trend", "score"} <= set(h.skill.columns)
+    assert h.later_data
+    v = suanli.validate(draws=200)
+    cv = pd.DataFrame(cli_json("validate", "--draws", "200")["comparisons"])
+    assert v["verdict"].tolist() == cv["verdict"].tolist()
+    np.testing.assert_allclose(v["p95"], cv["p95"], rtol=1e-12)
+    p = suanli.projections()
+    assert len(p) == len(cli_json("data", "projections")) and p["source"].str.len().min() > 0
+    with pytest.raises(suanli.InputError, match="outside"):
+        suanli.hindcast([2010])

@@ -44,7 +44,11 @@ __all__ = [
     "SitePlan",
     "SolverError",
     "SuanliError",
+    "Hindcast",
     "claims",
+    "hindcast",
+    "projections",
+    "validate",
     "mc",
     "network_plan",
     "race",
@@ -154,6 +158,43 @@ def sensitivity(
         sobol_variance=r["sobol_variance"],
         sobol=_frame(r["sobol"], ("factor",)),
     )
+
+
+@dataclass(frozen=True)
+class Hindcast:
+    """The model rebuilt as of earlier base years and scored (``suanli hindcast``)."""
+
+    #: base_year, region, year, quantity, modelled, observed, relative_error, naive_last, naive_trend.
+    rows: pd.DataFrame
+    #: Mean absolute log error of the model and the two naive forecasts, and the skill score.
+    skill: pd.DataFrame
+    #: Inputs set from data published after the base years.
+    later_data: List[str]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"rows": self.rows.to_dict("records"), "skill": self.skill.to_dict("records"), "later_data": self.later_data}
+
+
+def hindcast(base_years: "List[int] | None" = None, *, to: int | None = None) -> Hindcast:
+    """Rebuilds the baseline as of each base year (default 2019-2022), projects it to ``to``
+    (default the last observed year) and scores it against what was observed since."""
+    r = _suanli.hindcast(list(base_years or [2019, 2020, 2021, 2022]), to)
+    return Hindcast(
+        rows=_frame(r["rows"], ("base_year", "region", "year", "quantity")),
+        skill=_frame(r["skill"], ("base_year", "quantity")),
+        later_data=r["later_data"],
+    )
+
+
+def projections() -> pd.DataFrame:
+    """The published projections built in: value or range, case, basis, source, date."""
+    return _frame(_suanli.projections())
+
+
+def validate(scenario: Input = "baseline", *, draws: int = 2000, seed: int = 1) -> pd.DataFrame:
+    """The scenario, its Monte Carlo 5-95 % band and the verdict (inside, above, below)
+    beside each published projection (``suanli validate``)."""
+    return _frame(_suanli.validate(_spec(scenario), draws, seed))
 
 
 def claims(scenario: Input = "baseline") -> pd.DataFrame:
