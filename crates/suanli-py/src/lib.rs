@@ -414,6 +414,26 @@ fn network_plan<'py>(py: Python<'py>, network: &Bound<'py, PyAny>) -> PyResult<B
     Ok(out)
 }
 
+/// Move bits or move watts (`suanli network compare`): the network planned as each design
+/// (bits, watts, optimum), each with its plan as a dict or why it has none.
+#[pyfunction]
+fn network_compare<'py>(py: Python<'py>, network: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let (src, dir) = read_plan_input(py, network)?;
+    let name = src.name.clone();
+    let compared = compute(py, move || {
+        let loaded = suanli_network::file::parse_network(&src.name, &src.text, &mut profile_loader(dir))?;
+        Ok::<_, String>(suanli_network::compare::compare(
+            &loaded.input,
+            &loaded.zones,
+            &loaded.settings,
+            |_| {},
+        ))
+    })?
+    .map_err(|e| located_input_error(py, &e))?;
+    let results = compared.map_err(|e| site_error(py, &name, e))?;
+    json_to_py(py, &to_json(py, &results)?)
+}
+
 /// A sweep manifest read and checked, with its base site (path, parsed TOML).
 fn load_sweep(py: Python<'_>, manifest: &str) -> PyResult<(suanli_sweep::Manifest, PathBuf, toml::Table)> {
     let read = |path: &Path| {
@@ -528,6 +548,7 @@ fn _suanli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenario_show, m)?)?;
     m.add_function(wrap_pyfunction!(site_plan, m)?)?;
     m.add_function(wrap_pyfunction!(network_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(network_compare, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_info, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_chunk, m)?)?;
     m.add_function(wrap_pyfunction!(attribution, m)?)?;

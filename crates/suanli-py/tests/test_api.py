@@ -206,3 +206,64 @@ def test_hindcast_validate_and_projections_equal_the_cli():
     assert len(p) == len(cli_json("data", "projections")) and p["source"].str.len().min() > 0
     with pytest.raises(suanli.InputError, match="outside"):
         suanli.hindcast([2010])
+
+
+HUBS = """[network]
+name = "hubs"
+profiles = "p.csv"
+h100_hours_quota = 1.0e6
+[defaults.solar]
+capital_cost_per_mw_year = 50000
+[defaults.battery]
+power_cost_per_mw_year = 5000
+energy_cost_per_mwh_year = 10000
+round_trip_efficiency = 0.9
+[defaults.gas]
+capital_cost_per_mw_year = 80000
+marginal_cost_per_mwh = 60
+[defaults.training]
+it_capacity_cost_per_mw_year = 100000
+[sites.a]
+lat = 37.5
+lon = 105.2
+zone = "west"
+[sites.b]
+lat = 31.0
+lon = 115.0
+zone = "east"
+pue = 1.3
+[sites.b.gas]
+capital_cost_per_mw_year = 80000
+marginal_cost_per_mwh = 120
+[demand.city]
+lat = 31.2
+lon = 115.5
+inference_mw = 50
+[links.a-b]
+from = "a"
+to = "b"
+capital_cost_per_mw_km_year = 25
+"""
+
+
+def test_network_compare_equals_the_cli(tmp_path):
+    import math
+
+    rows = []
+    for h in range(8760):
+        sun = max(0.0, math.sin(((h % 24) - 6.0) / 12.0 * math.pi))
+        rows.append(f"{h},{sun:.4f},0,{0.5 * sun:.4f},0\n")
+    (tmp_path / "p.csv").write_text("hour,a_solar_cf,a_wind_cf,b_solar_cf,b_wind_cf\n" + "".join(rows))
+    (tmp_path / "net.toml").write_text(HUBS)
+    df = suanli.network_compare(tmp_path / "net.toml")
+    cli = cli_json("network", "compare", str(tmp_path / "net.toml"), "--quiet")
+    assert df["design"].tolist() == [d["design"] for d in cli["designs"]]
+    for (_, row), d in zip(df.iterrows(), cli["designs"]):
+        if d["cost_per_year"] is None:
+            assert row["infeasible"]
+        else:
+            assert row["cost_per_year"] == pytest.approx(d["cost_per_year"], rel=1e-9)
+            assert row["lower_bound_per_year"] <= row["cost_per_year"]
+    # The optimum is never dearer than a restricted design.
+    costs = dict(zip(df["design"], df["cost_per_year"]))
+    assert all(costs["optimum"] <= c * (1 + 1e-6) for c in costs.values() if c == c and c is not None)

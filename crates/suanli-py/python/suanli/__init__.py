@@ -50,6 +50,7 @@ __all__ = [
     "projections",
     "validate",
     "mc",
+    "network_compare",
     "network_plan",
     "race",
     "scenario_list",
@@ -272,3 +273,27 @@ def network_plan(network: Input) -> NetworkPlan:
     """Plans a network file (or a dict in its shape)."""
     r = _suanli.network_plan(_spec(network))
     return NetworkPlan(plan=r["plan"], dispatch={s: pd.DataFrame(c) for s, c in r["dispatch"].items()})
+
+
+def network_compare(network: Input) -> pd.DataFrame:
+    """Move bits or move watts (``suanli network compare``): the network planned as each
+    design — ``bits`` (compute only at sites of zone ``west``, no power lines), ``watts``
+    (compute only in the ``east``, lines allowed) and ``optimum`` — one row each with its
+    cost, proven bound, cost per H100-hour, TWh over lines, PB over fibre, and the full plan
+    (``plan``, a dict) or why it has none (``infeasible``)."""
+    rows = []
+    for r in _suanli.network_compare(_spec(network)):
+        p = r.get("plan")
+        rows.append(
+            {
+                "design": r["design"],
+                "cost_per_year": p["objective_per_year"] if p else None,
+                "lower_bound_per_year": p["lower_bound_per_year"] if p else None,
+                "cost_per_h100_hour": p["delivered"]["cost_per_h100_hour"] if p else None,
+                "lines_twh": p["delivered"]["lines_twh"] if p else None,
+                "fibre_pb": p["delivered"]["fibre_pb"] if p else None,
+                "infeasible": r.get("infeasible"),
+                "plan": p,
+            }
+        )
+    return pd.DataFrame(rows)
