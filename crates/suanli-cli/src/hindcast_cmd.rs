@@ -6,7 +6,10 @@ use std::path::Path;
 
 use serde::Serialize;
 use suanli_data::catalogue::builtin_catalogue;
-use suanli_data::observed::{observations, Observation, FLEET_H100E, QUANTITIES};
+use suanli_data::observed::{
+    observations, Observation, ACCELERATOR_SPEND_USD_BN, DC_ELECTRICITY_TWH, FLEET_H100E, GENERATION_TWH,
+    QUANTITIES,
+};
 use suanli_nation::hindcast::score::{rows, skill, Row, Skill};
 use suanli_nation::hindcast::{as_of, price_fills, LATER_DATA};
 use suanli_nation::simulate;
@@ -130,9 +133,9 @@ fn shown(quantity: &str, v: f64) -> String {
 fn label(quantity: &str) -> &str {
     match quantity {
         FLEET_H100E => "fleet (M H100e)",
-        "generation_twh" => "generation (TWh)",
-        "dc_electricity_twh" => "data centres (TWh)",
-        "accelerator_spend_usd_bn" => "spending (bn USD)",
+        GENERATION_TWH => "generation (TWh)",
+        DC_ELECTRICITY_TWH => "data centres (TWh)",
+        ACCELERATOR_SPEND_USD_BN => "spending (bn USD)",
         q => q,
     }
 }

@@ -51,7 +51,7 @@ pub fn run(
         source: ATTRIBUTION,
     }
     .figure();
-    let (validation, _) = crate::validate_cmd::comparisons(scenario, draws.min(2000), seed)?;
+    let (validation, _) = crate::validate_cmd::comparisons(&resolved, draws.min(2000), seed);
     let found = crossings(&outcome, outcome.calibration_year, outcome.last_year());
     let generator = format!("suanli {}", env!("CARGO_PKG_VERSION"));
     let html = report(&Report {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use suanli_data::projections::{builtin_projections, Projection};
 use suanli_mc::run::Model;
 use suanli_mc::validate::{validate, Comparison, Verdict};
+use suanli_scenario::resolve::Resolved;
 
 use crate::error::CliError;
 use crate::load::{load_data, load_scenario};
@@ -76,17 +77,11 @@ struct Report<'a> {
     comparisons: &'a [Comparison],
 }
 
-/// `suanli validate`: the comparisons, computed (shared with the report).
-pub fn comparisons(
-    scenario: &str,
-    draws: u64,
-    seed: u64,
-) -> Result<(Vec<Comparison>, Vec<Projection>), CliError> {
-    let data = load_data()?;
-    let resolved = load_scenario(scenario, &data)?;
+/// `suanli validate`: the comparisons of a resolved scenario (shared with the report).
+pub fn comparisons(resolved: &Resolved, draws: u64, seed: u64) -> (Vec<Comparison>, Vec<Projection>) {
     let model = Model::new(&resolved.input, &resolved.uncertainty);
     let draws = if resolved.uncertainty.is_empty() { 0 } else { draws };
-    Ok(validate(&model, &builtin_projections(), draws, seed))
+    validate(&model, &builtin_projections(), draws, seed)
 }
 
 /// `suanli validate`.
@@ -97,7 +92,8 @@ pub fn run(
     format: Format,
     out: Option<&Path>,
 ) -> Result<(), CliError> {
-    let (all, left_out) = comparisons(scenario, draws, seed)?;
+    let resolved = load_scenario(scenario, &load_data()?)?;
+    let (all, left_out) = comparisons(&resolved, draws, seed);
     let text = match format {
         Format::Json => to_json(&Report { scenario, draws, seed, comparisons: &all })?,
         Format::Csv => {

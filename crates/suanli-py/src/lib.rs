@@ -392,18 +392,28 @@ fn site_plan<'py>(py: Python<'py>, site: &Bound<'py, PyAny>) -> PyResult<Bound<'
     Ok(out)
 }
 
+/// Reads a network file (or dict) and runs `run` on it without the GIL: a file error is an
+/// `InputError`, a planner's error as [`site_error`] maps it.
+fn with_network<T: Send + 'static>(
+    py: Python<'_>,
+    network: &Bound<'_, PyAny>,
+    run: fn(&suanli_network::file::LoadedNetwork) -> Result<T, suanli_site::plan::SiteError>,
+) -> PyResult<T> {
+    let (src, dir) = read_plan_input(py, network)?;
+    let name = src.name.clone();
+    let result = compute(py, move || {
+        let loaded = suanli_network::file::parse_network(&src.name, &src.text, &mut profile_loader(dir))?;
+        Ok::<_, String>(run(&loaded))
+    })?
+    .map_err(|e| located_input_error(py, &e))?;
+    result.map_err(|e| site_error(py, &name, e))
+}
+
 /// The least-cost plan of a network file (or dict): the plan as a dict and each site's
 /// hourly dispatch as columns.
 #[pyfunction]
 fn network_plan<'py>(py: Python<'py>, network: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-    let (src, dir) = read_plan_input(py, network)?;
-    let name = src.name.clone();
-    let planned = compute(py, move || {
-        let loaded = suanli_network::file::parse_network(&src.name, &src.text, &mut profile_loader(dir))?;
-        Ok::<_, String>(suanli_network::plan::plan(&loaded.input, &loaded.settings))
-    })?
-    .map_err(|e| located_input_error(py, &e))?;
-    let plan = planned.map_err(|e| site_error(py, &name, e))?;
+    let plan = with_network(py, network, |n| suanli_network::plan::plan(&n.input, &n.settings))?;
     let out = PyDict::new(py);
     out.set_item("plan", json_to_py(py, &to_json(py, &plan)?)?)?;
     let dispatch = PyDict::new(py);
@@ -418,19 +428,9 @@ fn network_plan<'py>(py: Python<'py>, network: &Bound<'py, PyAny>) -> PyResult<B
 /// (bits, watts, optimum), each with its plan as a dict or why it has none.
 #[pyfunction]
 fn network_compare<'py>(py: Python<'py>, network: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let (src, dir) = read_plan_input(py, network)?;
-    let name = src.name.clone();
-    let compared = compute(py, move || {
-        let loaded = suanli_network::file::parse_network(&src.name, &src.text, &mut profile_loader(dir))?;
-        Ok::<_, String>(suanli_network::compare::compare(
-            &loaded.input,
-            &loaded.zones,
-            &loaded.settings,
-            |_| {},
-        ))
-    })?
-    .map_err(|e| located_input_error(py, &e))?;
-    let results = compared.map_err(|e| site_error(py, &name, e))?;
+    let results = with_network(py, network, |n| {
+        suanli_network::compare::compare(&n.input, &n.zones, &n.settings, |_| {})
+    })?;
     json_to_py(py, &to_json(py, &results)?)
 }
 
