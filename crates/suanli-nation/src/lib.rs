@@ -25,6 +25,7 @@
 
 pub mod claims;
 pub mod crossing;
+pub mod demand;
 pub mod engine;
 pub mod hindcast;
 pub mod levers;

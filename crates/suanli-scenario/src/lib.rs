@@ -29,6 +29,7 @@ pub mod dist;
 pub mod model;
 pub mod params;
 pub mod parse;
+pub mod programme;
 pub mod resolve;
 pub mod series;
 pub mod template;

@@ -95,6 +95,7 @@ pub struct RawScenario {
 const TOP_KEYS: [&str; 7] = ["name", "description", "extends", "years", "world", "lines", "regions"];
 const YEAR_KEYS: [&str; 3] = ["first", "calibration", "last"];
 
+pub(crate) mod programme;
 mod uncertain;
 
 struct Parser<'a> {
@@ -143,7 +144,9 @@ pub fn parse(src: &SourceText) -> (RawScenario, Vec<Diagnostic>) {
                     if k.get_ref().as_ref() == "import_cap_chips" {
                         if let Some(caps) = p.table(v, "import_cap_chips") {
                             for (line, cap) in caps {
-                                if let Some(pv) = p.value(cap, Scope::RegionLine, "import_cap_chips") {
+                                let unit = params::param(Scope::RegionLine, "import_cap_chips")
+                                    .map_or("", |d| d.unit);
+                                if let Some(pv) = p.value(cap, "import_cap_chips", unit) {
                                     region.import_cap_chips.insert(line.get_ref().to_string(), pv);
                                 }
                             }
@@ -309,13 +312,14 @@ impl Parser<'_> {
             self.unknown(k, name, known.iter().copied(), &format!("in {place}"));
             return;
         }
-        if let Some(pv) = self.value(v, scope, name) {
+        if let Some(pv) = self.value(v, name, params::param(scope, name).map_or("", |p| p.unit)) {
             out.insert(name.to_string(), pv);
         }
     }
 
-    /// A parameter value: a number, or `{ value | years, growth_per_year, base_year, source, unit }`.
-    fn value(&mut self, v: &Spanned<DeValue<'_>>, scope: Scope, name: &str) -> Option<ParamValue> {
+    /// A parameter value in `unit`: a number, or
+    /// `{ value | years, growth_per_year, base_year, source, unit, uncertain }`.
+    fn value(&mut self, v: &Spanned<DeValue<'_>>, name: &str, unit: &str) -> Option<ParamValue> {
         let loc = self.loc(v.span());
         let t = match v.get_ref() {
             DeValue::Integer(_) | DeValue::Float(_) => {
@@ -346,7 +350,6 @@ impl Parser<'_> {
                 "base_year" => base_year = self.number(x).and_then(|y| self.year(x.span(), y)),
                 "source" => source = self.string(x),
                 "unit" => {
-                    let unit = params::param(scope, name).map_or("", |p| p.unit);
                     if let Some(u) = self.string(x) {
                         if u != unit {
                             self.diags.push(
@@ -364,7 +367,7 @@ impl Parser<'_> {
                     ok &= self.diags.len() == before;
                 }
                 "uncertain" => {
-                    uncertain = self.uncertain(x, name);
+                    uncertain = self.uncertain(x, name, unit);
                     ok &= uncertain.is_some();
                 }
                 other => {

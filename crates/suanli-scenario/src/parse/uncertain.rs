@@ -9,14 +9,18 @@ use toml::Spanned;
 
 use super::{type_name, Loc, Parser};
 use crate::dist::{Dist, Pert};
-use crate::params;
 use crate::uncertainty::{DrawScope, Of, Uncertain};
 
 const DIST_HINT: &str = "write e.g. `uncertain = { dist = \"triangular\", min = 1.1, mode = 1.3, max = 1.5 }`; distributions: normal (mean, sd), lognormal (median, sigma), uniform (min, max), triangular and pert (min, mode, max), choice (values, weights)";
 
 impl Parser<'_> {
     /// `uncertain = { dist = "...", <its parameters>, of, draw, group, source }`.
-    pub(super) fn uncertain(&mut self, v: &Spanned<DeValue<'_>>, name: &str) -> Option<Uncertain> {
+    pub(super) fn uncertain(
+        &mut self,
+        v: &Spanned<DeValue<'_>>,
+        name: &str,
+        unit: &str,
+    ) -> Option<Uncertain> {
         const KEYS: [&str; 15] = [
             "dist", "of", "draw", "group", "source", "mean", "sd", "median", "sigma", "min", "mode", "max",
             "values", "weights", "unit",
@@ -61,7 +65,6 @@ impl Parser<'_> {
                 "values" => values = self.numbers(x),
                 "weights" => weights = self.numbers(x),
                 "unit" => {
-                    let unit = params::PARAMS.iter().find(|p| p.name == name).map_or("", |p| p.unit);
                     if self.string(x).is_some_and(|u| u != unit && of != Of::Scale) {
                         self.err(x.span(), format!("`{name}` is in `{unit}`"));
                         ok = false;
