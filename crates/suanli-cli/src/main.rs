@@ -7,6 +7,7 @@
 
 mod claims_cmd;
 mod data_cmd;
+mod demand_cmd;
 mod error;
 mod hindcast_cmd;
 mod load;
@@ -56,9 +57,10 @@ enum Command {
     /// Run the nation model: generation, data-centre power, fleets, compute, binding
     /// constraint and crossings for every region and year.
     Race {
-        /// Built-in scenario name or path to a scenario TOML file.
-        #[arg(long, default_value = "baseline")]
-        scenario: String,
+        /// Built-in scenario name or path to a scenario TOML file [default: baseline; with
+        /// --demand, the programme's scenario].
+        #[arg(long)]
+        scenario: Option<String>,
         /// First year to report (default: 2020 for tables, the scenario's first year otherwise).
         #[arg(long)]
         from: Option<i32>,
@@ -77,6 +79,33 @@ enum Command {
         /// Monte Carlo draws for the chart's uncertainty bands (0: no bands).
         #[arg(long, default_value_t = 0)]
         bands: u64,
+        /// A demand programme (TOML, see examples/demand/): show its demand beside each
+        /// region's supply over the programme's years, the first year of shortfall and
+        /// the limit that binds then.
+        #[arg(long, conflicts_with_all = ["from", "to", "chart", "bands"])]
+        demand: Option<PathBuf>,
+        /// With --demand: Monte Carlo draws of the scenario's and the programme's uncertain
+        /// values for the probability of a shortfall by year (0: none).
+        #[arg(long, default_value_t = 0, requires = "demand")]
+        draws: u64,
+        /// Seed of the draws.
+        #[arg(long, default_value_t = 1, requires = "demand")]
+        seed: u64,
+    },
+    /// What a demand programme (models to train, fine-tunes, deployed applications) needs:
+    /// compute by year, region and category, and the accelerators and power it takes
+    /// under the scenario's chips and PUE.
+    Demand {
+        /// Programme file (TOML; see examples/demand/ and docs/demand.md).
+        file: PathBuf,
+        /// Scenario to use instead of the one the programme names.
+        #[arg(long)]
+        scenario: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Check quantitative claims from the public debate against data and scenarios.
     Claims {
@@ -257,8 +286,20 @@ enum Command {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Race { scenario, from, to, format, out, chart, bands } => {
-            race::run(&scenario, from, to, format, out.as_deref(), chart.as_deref(), bands)
+        Command::Race { scenario, demand: Some(file), draws, seed, format, out, .. } => {
+            demand_cmd::run_cover(&file, scenario.as_deref(), draws, seed, format, out.as_deref())
+        }
+        Command::Race { scenario, from, to, format, out, chart, bands, .. } => race::run(
+            scenario.as_deref().unwrap_or("baseline"),
+            from,
+            to,
+            format,
+            out.as_deref(),
+            chart.as_deref(),
+            bands,
+        ),
+        Command::Demand { file, scenario, format, out } => {
+            demand_cmd::run(&file, scenario.as_deref(), format, out.as_deref())
         }
         Command::Claims { scenario, claims, draws, seed, format, out } => {
             claims_cmd::run(&scenario, claims.as_deref(), draws, seed, format, out.as_deref())

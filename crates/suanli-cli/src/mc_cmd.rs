@@ -23,7 +23,7 @@ use crate::Format;
 
 /// A progress bar on stderr that appears once a run has taken a second, and never when
 /// `quiet` or when stderr is not a terminal.
-struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     start: Instant,
     shown: OnceLock<()>,
@@ -31,7 +31,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: u64, what: &str, quiet: bool) -> Self {
+    pub(crate) fn new(total: u64, what: &str, quiet: bool) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(&format!(
@@ -47,14 +47,14 @@ impl Progress {
         }
     }
 
-    fn advance(&self, n: u64) {
+    pub(crate) fn advance(&self, n: u64) {
         self.bar.inc(n);
         if self.enabled && self.start.elapsed() > Duration::from_secs(1) {
             self.shown.get_or_init(|| self.bar.set_draw_target(ProgressDrawTarget::stderr()));
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -15,6 +15,7 @@
 //! count, so results are byte-identical whatever the number of threads.
 #![deny(missing_docs)]
 
+pub mod demand;
 pub mod draw;
 pub mod output;
 pub mod run;

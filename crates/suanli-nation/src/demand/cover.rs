@@ -44,22 +44,29 @@ pub fn supply_flops(p: &Prepared<'_>, outcome: &Outcome, region: usize, year: i3
     (outcome.installed_flops[i] - outcome.stranded_flops[i]).max(0.0) * p.programme.supply_share.at(year, u)
 }
 
-/// Demand beside supply for every region and year of the programme.
+/// Demand beside supply for every region and year of the programme, region by region.
 pub fn cover(p: &Prepared<'_>, input: &NationInput, outcome: &Outcome, u: &[f64]) -> Vec<CoverRow> {
+    let years: Vec<i32> = (p.programme.first_year..=p.programme.last_year).collect();
+    let demand: Vec<Vec<f64>> = years
+        .iter()
+        .map(|&year| {
+            let mut d = vec![0.0; p.regions.len()];
+            hardware_by_region(p, year, u, &mut d);
+            d
+        })
+        .collect();
     let mut rows = Vec::new();
-    let mut demand = vec![0.0; p.regions.len()];
-    for year in p.programme.first_year..=p.programme.last_year {
-        hardware_by_region(p, year, u, &mut demand);
-        for (k, &r) in p.regions.iter().enumerate() {
-            let supply = supply_flops(p, outcome, r, year, u);
+    for (k, &r) in p.regions.iter().enumerate() {
+        for (&year, d) in years.iter().zip(&demand) {
+            let (demand, supply) = (d[k], supply_flops(p, outcome, r, year, u));
             rows.push(CoverRow {
                 region: input.regions[r].name.clone(),
                 year,
-                demand_h100e: demand[k] / H100_FLOPS,
+                demand_h100e: demand / H100_FLOPS,
                 supply_h100e: supply / H100_FLOPS,
-                headroom_h100e: (supply - demand[k]) / H100_FLOPS,
-                demand_over_supply: if supply > 0.0 { demand[k] / supply } else { f64::INFINITY },
-                shortfall: demand[k] > supply,
+                headroom_h100e: (supply - demand) / H100_FLOPS,
+                demand_over_supply: if supply > 0.0 { demand / supply } else { f64::INFINITY },
+                shortfall: demand > supply,
                 binding: outcome.binding[outcome.at(r, year)],
             });
         }

@@ -390,7 +390,9 @@ impl Builder<'_, '_> {
             }
             let tokens = self.get(label, &mut raw, &RUN_KEYS, "tokens");
             let per_token = self.per_token(label, &mut raw, &RUN_KEYS, &loc, "6");
-            tokens.zip(per_token).map(|(tokens, per_token)| RunCompute::Tokens { tokens, per_token: Box::new(per_token) })
+            tokens
+                .zip(per_token)
+                .map(|(tokens, per_token)| RunCompute::Tokens { tokens, per_token: Box::new(per_token) })
         };
         let overhead = self.get(label, &mut raw, &RUN_KEYS, "overhead");
         let utilisation = self.get(label, &mut raw, &RUN_KEYS, "utilisation");

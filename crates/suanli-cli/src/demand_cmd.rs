@@ -1,0 +1,342 @@
+//! `suanli demand FILE` (what a demand programme needs: compute, accelerators, power) and
+//! `suanli race --demand FILE` (that demand beside the regions' supply, with the odds of a
+//! shortfall under uncertainty).
+
+use std::path::Path;
+
+use serde::Serialize;
+use suanli_mc::demand::{shortfall_odds, ShortfallOdds};
+use suanli_mc::run::Model;
+use suanli_nation::demand::cover::{cover, first_shortfalls, CoverRow, FirstShortfall};
+use suanli_nation::demand::{demand_rows, prepare, DemandRow, Prepared};
+use suanli_nation::simulate;
+use suanli_scenario::builtin::builtin_scenario;
+use suanli_scenario::programme::{parse_programme, Programme};
+use suanli_scenario::resolve::Resolved;
+use suanli_scenario::{Diagnostic, ScenarioError, SourceText};
+
+use crate::error::CliError;
+use crate::load::{load_data, load_scenario, read_text, Data};
+use crate::mc_cmd::Progress;
+use crate::output::emit;
+use crate::race::ATTRIBUTION;
+use crate::table::{num, pct, Table};
+use crate::Format;
+
+/// A programme and the scenario it runs under.
+pub struct Loaded {
+    /// The programme as read.
+    pub programme: Programme,
+    /// The scenario: `--scenario`, else the programme's own (a path relative to the file).
+    pub resolved: Resolved,
+}
+
+/// Reads a programme file and resolves its scenario.
+pub fn load(path: &Path, scenario: Option<&str>, data: &Data) -> Result<Loaded, CliError> {
+    let text = read_text(path)?;
+    let programme = parse_programme(&SourceText { name: path.display().to_string(), text })?;
+    let spec = match scenario {
+        Some(s) => s.to_string(),
+        None if builtin_scenario(&programme.scenario).is_some() => programme.scenario.clone(),
+        None => path.parent().unwrap_or(Path::new(".")).join(&programme.scenario).display().to_string(),
+    };
+    let resolved = load_scenario(&spec, data)?;
+    Ok(Loaded { programme, resolved })
+}
+
+impl Loaded {
+    /// The programme tied to the scenario's regions and years.
+    pub fn prepare(&self) -> Result<Prepared<'_>, CliError> {
+        prepare(&self.programme, &self.resolved.input).map_err(|errors| {
+            let diagnostics = errors
+                .into_iter()
+                .map(|e| Diagnostic {
+                    file: e.loc.file,
+                    line: e.loc.line,
+                    column: e.loc.column,
+                    message: e.message,
+                    hint: Some(e.hint),
+                })
+                .collect();
+            CliError::Scenario(ScenarioError { diagnostics })
+        })
+    }
+
+    /// Demand by region, year and category under the scenario's deterministic run.
+    pub fn demand_rows(&self, p: &Prepared<'_>) -> Result<Vec<DemandRow>, CliError> {
+        let outcome = simulate(&self.resolved.input);
+        demand_rows(p, &self.resolved.input, &outcome, &[]).map_err(CliError::Usage)
+    }
+}
+
+#[derive(Serialize)]
+struct DemandReport<'a> {
+    programme: &'a str,
+    description: &'a str,
+    scenario: &'a str,
+    attribution: &'a str,
+    rows: &'a [DemandRow],
+}
+
+/// `suanli demand FILE`.
+pub fn run(file: &Path, scenario: Option<&str>, format: Format, out: Option<&Path>) -> Result<(), CliError> {
+    let data = load_data()?;
+    let loaded = load(file, scenario, &data)?;
+    let p = loaded.prepare()?;
+    let rows = loaded.demand_rows(&p)?;
+    let prog = &loaded.programme;
+    let text = match format {
+        Format::Json => json(&DemandReport {
+            programme: &prog.name,
+            description: &prog.description,
+            scenario: &loaded.resolved.input.name,
+            attribution: ATTRIBUTION,
+            rows: &rows,
+        })?,
+        Format::Csv => csv(&rows)?,
+        Format::Table => render_demand(prog, &loaded.resolved.input.name, &rows),
+    };
+    emit(&text, out)
+}
+
+fn render_demand(prog: &Programme, scenario: &str, rows: &[DemandRow]) -> String {
+    let mut s = format!(
+        "programme: {}   (scenario {scenario}: each region's fleet sets the watts per FLOP/s, its PUE and load factor)\n",
+        prog.name
+    );
+    if !prog.description.is_empty() {
+        s.push_str(&format!("{}\n", prog.description));
+    }
+    let mut region = "";
+    let mut t: Option<Table> = None;
+    for r in rows {
+        if r.region != region {
+            if let Some(t) = t.take() {
+                s.push('\n');
+                s.push_str(&t.render());
+            }
+            region = &r.region;
+            t = Some(Table::new(&[
+                &r.region,
+                "for",
+                "FLOP/yr",
+                "mean PFLOP/s",
+                "peak PFLOP/s",
+                "k H100e",
+                "GW",
+                "TWh",
+            ]));
+        }
+        if let Some(t) = t.as_mut() {
+            t.row(vec![
+                r.year.to_string(),
+                r.category.to_string(),
+                format!("{:.2e}", r.flop_per_year),
+                num(r.mean_flops / 1e15, 1),
+                num(r.peak_flops / 1e15, 1),
+                num(r.h100e / 1e3, 1),
+                num(r.power_gw, 2),
+                num(r.energy_twh, 1),
+            ]);
+        }
+    }
+    if let Some(t) = t {
+        s.push('\n');
+        s.push_str(&t.render());
+    }
+    s.push_str(
+        "\nuseful FLOP: 6 N D per training token, 2 N per inference token (Kaplan et al. 2020); \
+         H100e and GW at peak hardware FLOP/s (useful / utilisation); TWh at the region's load factor\n",
+    );
+    s.push_str(&format!("\n{ATTRIBUTION}\n"));
+    s
+}
+
+#[derive(Serialize)]
+struct CoverReport<'a> {
+    programme: &'a str,
+    scenario: &'a str,
+    attribution: &'a str,
+    rows: &'a [CoverRow],
+    first_shortfall: &'a [FirstShortfall],
+    draws: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    odds: Option<&'a [ShortfallOdds]>,
+}
+
+/// `suanli race --demand FILE`: demand beside supply, and with `draws` the odds of a
+/// shortfall.
+pub fn run_cover(
+    file: &Path,
+    scenario: Option<&str>,
+    draws: u64,
+    seed: u64,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    let data = load_data()?;
+    let loaded = load(file, scenario, &data)?;
+    let p = loaded.prepare()?;
+    let input = &loaded.resolved.input;
+    // Demand rows need watts per FLOP/s: fail here, with the message, as `demand` does.
+    loaded.demand_rows(&p)?;
+    let outcome = simulate(input);
+    let rows = cover(&p, input, &outcome, &[]);
+    let first = first_shortfalls(&rows);
+    let odds = if draws > 0 {
+        let model = Model::new(input, &loaded.resolved.uncertainty);
+        let progress = Progress::new(draws, "draws", format != Format::Table);
+        let odds = shortfall_odds(&model, &p, draws, seed, &|n| progress.advance(n));
+        progress.finish();
+        Some(odds)
+    } else {
+        None
+    };
+    let text = match format {
+        Format::Json => json(&CoverReport {
+            programme: &loaded.programme.name,
+            scenario: &input.name,
+            attribution: ATTRIBUTION,
+            rows: &rows,
+            first_shortfall: &first,
+            draws,
+            odds: odds.as_deref(),
+        })?,
+        Format::Csv => cover_csv(&rows, odds.as_deref())?,
+        Format::Table => render_cover(&loaded, &rows, &first, odds.as_deref(), draws),
+    };
+    emit(&text, out)
+}
+
+fn render_cover(
+    loaded: &Loaded,
+    rows: &[CoverRow],
+    first: &[FirstShortfall],
+    odds: Option<&[ShortfallOdds]>,
+    draws: u64,
+) -> String {
+    let prog = &loaded.programme;
+    let share = prog.supply_share.series.describe();
+    let mut s = format!(
+        "programme {} beside scenario {}: supply = the region's powered accelerators x {share} (supply_share)\n\n",
+        prog.name, loaded.resolved.input.name
+    );
+    let mut header = vec![
+        "region",
+        "year",
+        "demand k H100e",
+        "supply k H100e",
+        "headroom",
+        "demand/supply",
+        "short",
+        "binds",
+    ];
+    if odds.is_some() {
+        header.extend(["P(short)", "limit when short"]);
+    }
+    let mut t = Table::new(&header);
+    for (i, r) in rows.iter().enumerate() {
+        let mut cells = vec![
+            r.region.clone(),
+            r.year.to_string(),
+            num(r.demand_h100e / 1e3, 1),
+            num(r.supply_h100e / 1e3, 1),
+            num(r.headroom_h100e / 1e3, 1),
+            pct(r.demand_over_supply),
+            if r.shortfall { "yes" } else { "no" }.into(),
+            r.binding.as_str().into(),
+        ];
+        if let Some(o) = odds.and_then(|o| o.get(i)) {
+            cells.push(pct(o.probability));
+            cells.push(limits(o));
+        }
+        t.row(cells);
+    }
+    s.push_str(&t.render());
+    s.push('\n');
+    for f in first {
+        match (f.year, f.limit) {
+            (Some(y), Some(l)) => s.push_str(&format!(
+                "{}: first shortfall in {y}; the region's supply is limited by {} then\n",
+                f.region,
+                l.as_str()
+            )),
+            _ => s.push_str(&format!("{}: covered in every year through {}\n", f.region, prog.last_year)),
+        }
+    }
+    if odds.is_some() {
+        s.push_str(&format!(
+            "\nP(short): share of {draws} draws of the scenario's and the programme's uncertain values in which demand exceeds supply\n"
+        ));
+    }
+    s.push_str(&format!("\n{ATTRIBUTION}\n"));
+    s
+}
+
+fn limits(o: &ShortfallOdds) -> String {
+    let parts: Vec<String> =
+        [("power", o.limit_power), ("chips", o.limit_chips), ("capital", o.limit_capital)]
+            .iter()
+            .filter(|(_, v)| *v > 0.0)
+            .map(|(n, v)| format!("{n} {}", pct(*v)))
+            .collect();
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn json(value: &impl Serialize) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value).map(|s| s + "\n").map_err(|e| CliError::Runtime(e.to_string()))
+}
+
+fn csv<T: Serialize>(rows: &[T]) -> Result<String, CliError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
+    }
+    let bytes = w.into_inner().map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| CliError::Runtime(e.to_string()))
+}
+
+/// Cover rows, with the odds' columns (empty without draws).
+fn cover_csv(rows: &[CoverRow], odds: Option<&[ShortfallOdds]>) -> Result<String, CliError> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        region: &'a str,
+        year: i32,
+        demand_h100e: f64,
+        supply_h100e: f64,
+        headroom_h100e: f64,
+        demand_over_supply: f64,
+        shortfall: bool,
+        binding: &'a str,
+        probability: Option<f64>,
+        limit_power: Option<f64>,
+        limit_chips: Option<f64>,
+        limit_capital: Option<f64>,
+    }
+    let rows: Vec<Row<'_>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let o = odds.and_then(|o| o.get(i));
+            Row {
+                region: &c.region,
+                year: c.year,
+                demand_h100e: c.demand_h100e,
+                supply_h100e: c.supply_h100e,
+                headroom_h100e: c.headroom_h100e,
+                demand_over_supply: c.demand_over_supply,
+                shortfall: c.shortfall,
+                binding: c.binding.as_str(),
+                probability: o.map(|o| o.probability),
+                limit_power: o.map(|o| o.limit_power),
+                limit_chips: o.map(|o| o.limit_chips),
+                limit_capital: o.map(|o| o.limit_capital),
+            }
+        })
+        .collect();
+    csv(&rows)
+}
