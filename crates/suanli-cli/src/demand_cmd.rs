@@ -40,7 +40,11 @@ pub fn load(path: &Path, scenario: Option<&str>, data: &Data) -> Result<Loaded, 
         None if builtin_scenario(&programme.scenario).is_some() => programme.scenario.clone(),
         None => path.parent().unwrap_or(Path::new(".")).join(&programme.scenario).display().to_string(),
     };
-    let resolved = load_scenario(&spec, data)?;
+    let resolved = load_scenario(&spec, data).map_err(|e| match e {
+        // The programme named the scenario: say which file did.
+        CliError::Usage(m) if scenario.is_none() => CliError::Usage(format!("{}: {m}", path.display())),
+        other => other,
+    })?;
     Ok(Loaded { programme, resolved })
 }
 

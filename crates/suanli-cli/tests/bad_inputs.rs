@@ -77,6 +77,15 @@ fn every_bad_input_is_refused_cleanly() {
                     "out/race.svg",
                 ],
             ),
+            "demand" => {
+                let o = suanli(dir.path(), &["demand", name, "--format", "json", "--out", "out/demand.json"]);
+                let cover = suanli(
+                    dir.path(),
+                    &["race", "--demand", name, "--draws", "20", "--format", "csv", "--out", "out/cover.csv"],
+                );
+                assert_eq!(stderr(&o), stderr(&cover), "{path}: demand and race --demand disagree");
+                o
+            }
             "network" => {
                 std::fs::write(dir.path().join("good.csv"), good_network_profiles()).unwrap();
                 suanli(dir.path(), &["network", "plan", name, "--out-dir", "out"])

@@ -1,5 +1,6 @@
 //! Mutation fuzzing of the parsers, bounded in time: scenario files (parsed, resolved,
-//! run, and one Monte Carlo draw applied), site files, network files and hourly profiles (plain CSV and
+//! run, and one Monte Carlo draw applied), demand programmes (read, tied to the baseline, run
+//! with and without a draw), site files, network files and hourly profiles (plain CSV and
 //! Renewables.ninja exports). Inputs start from the corpus in `tests/fuzz-corpus/` and are
 //! mutated (byte flips, inserted tokens such as `nan`, `inf`, `[[`, deleted and duplicated
 //! spans and lines, splices of two files). Nothing may panic.
@@ -13,8 +14,12 @@ use std::time::{Duration, Instant};
 
 use suanli_data::profiles::{read_columns, read_ninja, read_plain};
 use suanli_data::{electricity::ElectricityTable, fleets::builtin_fleets};
+use suanli_nation::demand::cover::cover;
+use suanli_nation::demand::{demand_rows, prepare};
 use suanli_nation::History;
 use suanli_network::file::parse_network;
+use suanli_scenario::builtin::builtin_scenario;
+use suanli_scenario::programme::parse_programme;
 use suanli_scenario::resolve::{resolve, DataSet};
 use suanli_scenario::SourceText;
 use suanli_site::file::parse_site;
@@ -206,6 +211,27 @@ fn network_files_never_panic() {
         let loaded = parse_network("fuzz.toml", text, &mut |name| Ok((name.to_string(), profiles.clone())));
         if let Ok(net) = loaded {
             let _ = suanli_network::check::validate(&net.input);
+        }
+    });
+    assert!(tried > 0);
+}
+
+#[test]
+fn demand_programmes_never_panic() {
+    let (electricity, fleets) = (ElectricityTable::builtin(), builtin_fleets());
+    let data = DataSet { electricity: &electricity, fleets: &fleets };
+    let baseline = resolve(builtin_scenario("baseline").unwrap(), &mut |_, _| Err("".into()), data).unwrap();
+    let outcome = suanli_nation::simulate(&baseline.input);
+    let tried = fuzz("demand", 5, |text| {
+        let src = SourceText { name: "fuzz.toml".into(), text: text.to_string() };
+        // A programme that reads and fits the scenario must also run, with and without a draw.
+        if let Ok(prog) = parse_programme(&src) {
+            if let Ok(p) = prepare(&prog, &baseline.input) {
+                for u in [vec![], vec![0.999; prog.factors.len()]] {
+                    let _ = demand_rows(&p, &baseline.input, &outcome, &u);
+                    let _ = cover(&p, &baseline.input, &outcome, &u);
+                }
+            }
         }
     });
     assert!(tried > 0);
