@@ -2,14 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
+use suanli_nation::demand::network_load;
+use suanli_nation::simulate;
 use suanli_network::file::{parse_network, LoadedNetwork};
+use suanli_network::programme::{apply_programme, ProgrammeLoad};
 use suanli_network::{plan, NetworkPlan};
 use suanli_report::chart::Figure;
 use suanli_report::network::{network_figure, Places};
 
 use crate::error::CliError;
-use crate::load::read_text;
+use crate::load::{load_data, read_text};
 use crate::output::{emit, write_atomic};
 use crate::site_cmd::{check_out_dir, clean, dispatch_csv, plan_error, Spinner};
 use crate::site_file::beside;
@@ -36,6 +39,8 @@ pub enum NetworkCommand {
         /// No spinner on stderr while the LP solves.
         #[arg(long)]
         quiet: bool,
+        #[command(flatten)]
+        programme: ProgrammeArgs,
     },
     /// Move bits or move watts: plans compute in the west with bits sent east, compute in
     /// the east with power sent over lines, and the optimum, side by side (sites tagged
@@ -48,15 +53,38 @@ pub enum NetworkCommand {
         /// No spinner on stderr while the LPs solve.
         #[arg(long)]
         quiet: bool,
+        #[command(flatten)]
+        programme: ProgrammeArgs,
     },
+}
+
+/// A demand programme as the network's load.
+#[derive(Args)]
+pub struct ProgrammeArgs {
+    /// A demand programme (TOML, see examples/demand/): in --year, its interactive
+    /// inference replaces the demand centres' (scaled together, each keeping its hourly
+    /// shape and share) and its training, fine-tuning and batch work the training quota.
+    #[arg(long, requires = "year")]
+    demand: Option<PathBuf>,
+    /// The programme's year to plan for.
+    #[arg(long, requires = "demand")]
+    year: Option<i32>,
+    /// Share of the programme's load this network carries (0..1].
+    #[arg(long, default_value_t = 1.0, requires = "demand")]
+    demand_share: f64,
+    /// The programme's region the network serves (default: its only region).
+    #[arg(long, requires = "demand")]
+    demand_region: Option<String>,
 }
 
 pub fn run(cmd: NetworkCommand) -> Result<(), CliError> {
     match cmd {
-        NetworkCommand::Plan { file, format, out_dir, chart, quiet } => {
-            run_plan(&file, format, out_dir, chart, quiet)
+        NetworkCommand::Plan { file, format, out_dir, chart, quiet, programme } => {
+            run_plan(&file, format, out_dir, chart, quiet, &programme)
         }
-        NetworkCommand::Compare { file, format, quiet } => crate::network_compare::run(&file, format, quiet),
+        NetworkCommand::Compare { file, format, quiet, programme } => {
+            crate::network_compare::run(&file, format, quiet, &programme)
+        }
     }
 }
 
@@ -66,6 +94,7 @@ fn run_plan(
     out_dir: Option<PathBuf>,
     chart: Option<PathBuf>,
     quiet: bool,
+    programme: &ProgrammeArgs,
 ) -> Result<(), CliError> {
     if format == Format::Csv {
         return Err(CliError::Usage(
@@ -74,7 +103,7 @@ fn run_plan(
         ));
     }
     check_out_dir(out_dir.as_deref())?;
-    let net = load_network(file)?;
+    let net = load_with_programme(file, programme, quiet)?;
     let spinner = Spinner::start(file, quiet);
     let planned = plan(&net.input, &net.settings);
     spinner.stop();
@@ -121,8 +150,70 @@ pub fn plan_network_figure(file: &Path) -> Result<(NetworkPlan, Figure), CliErro
     Ok((p, f))
 }
 
+/// Reads a network file and, with `--demand`, puts the programme's load on it.
+pub fn load_with_programme(
+    file: &Path,
+    args: &ProgrammeArgs,
+    quiet: bool,
+) -> Result<LoadedNetwork, CliError> {
+    let mut net = load_network(file)?;
+    let (Some(path), Some(year)) = (&args.demand, args.year) else {
+        return Ok(net);
+    };
+    if !(args.demand_share > 0.0 && args.demand_share <= 1.0) {
+        return Err(CliError::Usage(format!("--demand-share {} must be in (0, 1]", args.demand_share)));
+    }
+    let data = load_data()?;
+    let loaded = crate::demand_cmd::load(path, None, &data)?;
+    let p = loaded.prepare()?;
+    let (prog, input) = (&loaded.programme, &loaded.resolved.input);
+    if !(prog.first_year..=prog.last_year).contains(&year) {
+        return Err(CliError::Usage(format!(
+            "--year {year}: programme `{}` covers {}..{}",
+            prog.name, prog.first_year, prog.last_year
+        )));
+    }
+    let names: Vec<&str> = p.regions.iter().map(|&r| input.regions[r].id.as_str()).collect();
+    let region = match &args.demand_region {
+        Some(r) => p
+            .regions
+            .iter()
+            .copied()
+            .find(|&k| input.regions[k].id == *r || input.regions[k].name.eq_ignore_ascii_case(r)),
+        None if p.regions.len() == 1 => Some(p.regions[0]),
+        None => None,
+    }
+    .ok_or_else(|| {
+        CliError::Usage(format!(
+            "{}: pass --demand-region, one of the programme's regions: {}",
+            path.display(),
+            names.join(", ")
+        ))
+    })?;
+    let outcome = simulate(input);
+    let load = network_load(&p, input, &outcome, region, year, &[]).map_err(CliError::Usage)?;
+    let load = ProgrammeLoad {
+        inference_it_mw: load.inference_it_mw * args.demand_share,
+        flexible_h100_hours: load.flexible_h100_hours * args.demand_share,
+    };
+    apply_programme(&mut net.input, &load)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    if !quiet {
+        eprintln!(
+            "programme {} in {} {year} (share {}): {:.1} MW of interactive inference IT over {} demand centres; {:.3e} H100-hours of training, fine-tuning and batch work as the training quota",
+            prog.name,
+            input.regions[region].name,
+            crate::table::pct(args.demand_share),
+            load.inference_it_mw,
+            net.input.demands.len(),
+            load.flexible_h100_hours
+        );
+    }
+    Ok(net)
+}
+
 /// Reads and checks a network file and its profiles (relative to it).
-pub fn load_network(path: &Path) -> Result<LoadedNetwork, CliError> {
+fn load_network(path: &Path) -> Result<LoadedNetwork, CliError> {
     let text = read_text(path)?;
     parse_network(&path.display().to_string(), &text, &mut beside(path)).map_err(CliError::Usage)
 }

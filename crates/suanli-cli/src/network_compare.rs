@@ -7,7 +7,7 @@ use suanli_network::compare::{compare, Design, DesignResult, Outcome};
 use suanli_network::NetworkPlan;
 
 use crate::error::CliError;
-use crate::network_cmd::load_network;
+use crate::network_cmd::{load_with_programme, ProgrammeArgs};
 use crate::output::emit;
 use crate::site_cmd::{clean, plan_error, Spinner};
 use crate::table::{num, pct, Table};
@@ -42,13 +42,13 @@ struct Comparison {
     cheapest: Option<Design>,
 }
 
-pub fn run(file: &Path, format: Format, quiet: bool) -> Result<(), CliError> {
+pub fn run(file: &Path, format: Format, quiet: bool, programme: &ProgrammeArgs) -> Result<(), CliError> {
     if format == Format::Csv {
         return Err(CliError::Usage(
             "failed to write a comparison as CSV: use --format table or json".into(),
         ));
     }
-    let net = load_network(file)?;
+    let net = load_with_programme(file, programme, quiet)?;
     let mut spinner: Option<Spinner> = None;
     let results = compare(&net.input, &net.zones, &net.settings, |design| {
         if let Some(s) = spinner.take() {

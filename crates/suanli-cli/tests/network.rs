@@ -195,3 +195,50 @@ fn a_network_sweep_plans_each_case() {
         assert!(part.windows(column.len()).any(|w| w == column.as_bytes()), "{column}");
     }
 }
+
+#[test]
+fn a_demand_programme_is_the_networks_load() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("net.toml"), HUBS).unwrap();
+    std::fs::write(dir.path().join("p.csv"), profiles()).unwrap();
+    std::fs::write(
+        dir.path().join("prog.toml"),
+        "[programme]\nname = \"prog\"\nregion = \"china\"\nfirst_year = 2026\nlast_year = 2028\n\
+         [training.t]\nruns_per_year = 1\nflop_per_run = 3e23\n\
+         [applications.a]\nusers = 1e5\nrequests_per_day = 100\ntokens_per_request = 2000\nparameters = 3e10\n",
+    )
+    .unwrap();
+    let o = suanli(dir.path(), &["demand", "prog.toml", "--format", "json"]);
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = |cat: &str| {
+        d["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["year"] == 2027 && r["category"] == cat)
+            .cloned()
+            .unwrap()
+    };
+    let (a, t) = (row("inference_interactive"), row("training"));
+    let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap();
+    let inference_mw = f(&a, "it_power_gw") * 1e3 * f(&a, "mean_flops") / f(&a, "peak_flops");
+    let h100_hours = f(&t, "h100e") * 8760.0;
+
+    let args = ["network", "plan", "net.toml", "--format", "json", "--demand", "prog.toml", "--year", "2027"];
+    let o = suanli(dir.path(), &[&args[..], &["--demand-share", "0.5"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("programme prog in China 2027 (share 50.0%)"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let served: f64 =
+        v["routes"].as_object().unwrap().values().map(|r| r["inference_mwh"].as_f64().unwrap()).sum();
+    assert!((served / (0.5 * inference_mw * 8760.0) - 1.0).abs() < 1e-6, "{served} vs {inference_mw}");
+    let h100: f64 = ["a", "b"].iter().filter_map(|s| v["sites"][s]["training"]["h100_hours"].as_f64()).sum();
+    assert!((h100 / (0.5 * h100_hours) - 1.0).abs() < 1e-6, "{h100} vs {h100_hours}");
+
+    let o = suanli(dir.path(), &[&args[..8], &["2031"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("covers 2026..2028"), "{}", stderr(&o));
+    let o = suanli(dir.path(), &["network", "plan", "net.toml", "--demand", "prog.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--year"), "{}", stderr(&o));
+}

@@ -302,5 +302,42 @@ pub fn demand_rows(
     Ok(rows)
 }
 
+/// A programme's load on a network of one region in a year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NetworkLoad {
+    /// Interactive inference, MW of IT averaged over the year: the hardware that serves the
+    /// mean at its utilisation, at the region's IT watts per FLOP/s.
+    pub inference_it_mw: f64,
+    /// Training, fine-tuning and batch inference, H100-hours per year (hardware running all
+    /// year).
+    pub flexible_h100_hours: f64,
+}
+
+/// The load the programme's items in `region` put on a network in `year`.
+pub fn network_load(
+    p: &Prepared<'_>,
+    input: &NationInput,
+    outcome: &Outcome,
+    region: usize,
+    year: i32,
+    u: &[f64],
+) -> Result<NetworkLoad, String> {
+    let (_, w_it) = watts_per_flops(input, outcome, region, year).ok_or_else(|| {
+        format!("{} has no accelerators in {year} in scenario `{}`", input.regions[region].name, input.name)
+    })?;
+    let mut load = NetworkLoad { inference_it_mw: 0.0, flexible_h100_hours: 0.0 };
+    p.needs(year, u, |n| {
+        if n.region != region {
+            return;
+        }
+        if n.category.is_flexible() {
+            load.flexible_h100_hours += n.hardware_flops / H100_FLOPS * 8760.0;
+        } else if n.peak_flops > 0.0 {
+            load.inference_it_mw += n.hardware_flops * n.mean_flops / n.peak_flops * w_it / 1e6;
+        }
+    });
+    Ok(load)
+}
+
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,7 @@ pub mod file;
 pub mod input;
 pub mod lp;
 pub mod plan;
+pub mod programme;
 
 pub use input::{DemandCentre, Link, NetworkInput, Route};
 pub use plan::{plan, NetworkPlan};

@@ -179,3 +179,49 @@ fn weighted_hours_equal_the_year_written_out() {
     assert!(close(a.delivered.inference_it_mwh, b.delivered.inference_it_mwh, 1e-7));
     assert!(close(a.costs.fibre, b.costs.fibre, 1e-6));
 }
+
+#[test]
+fn a_programme_scales_the_centres_and_sets_the_quota() {
+    use suanli_network::programme::{apply_programme, ProgrammeLoad};
+    // Twice the file's 10 MW: every cost of the hand-worked optimum doubles.
+    let mut net = city(true);
+    apply_programme(&mut net, &ProgrammeLoad { inference_it_mw: 20.0, flexible_h100_hours: 0.0 }).unwrap();
+    assert_eq!(net.demands[0].inference_mw, vec![20.0; 4]);
+    let p = plan(&net, &Settings::default()).unwrap();
+    assert!(close(p.objective_per_year, 2.0 * 400.0, 1e-7), "{}", p.objective_per_year);
+
+    // Two centres keep their shapes and their shares; a centre with none in the file gets none.
+    let mut two = city(true);
+    two.demands = vec![
+        DemandCentre { name: "a".into(), inference_mw: vec![1.0, 3.0, 1.0, 3.0] },
+        DemandCentre { name: "b".into(), inference_mw: vec![6.0; 4] },
+        DemandCentre { name: "c".into(), inference_mw: vec![0.0; 4] },
+    ];
+    apply_programme(&mut two, &ProgrammeLoad { inference_it_mw: 16.0, flexible_h100_hours: 0.0 }).unwrap();
+    assert_eq!(two.demands[0].inference_mw, vec![2.0, 6.0, 2.0, 6.0]);
+    assert_eq!(two.demands[1].inference_mw, vec![12.0; 4]);
+    assert_eq!(two.demands[2].inference_mw, vec![0.0; 4]);
+
+    // Flexible work needs a site with training; then it is the quota in H100-hours.
+    let load = ProgrammeLoad { inference_it_mw: 0.0, flexible_h100_hours: 1e6 };
+    let e = apply_programme(&mut city(true), &load).unwrap_err();
+    assert!(e.contains("no site with training"), "{e}");
+    let mut trained = city(true);
+    trained.sites[0].training = Some(Training {
+        it_capacity_cost_per_mw_year: 1.0,
+        energy_quota_mwh: 0.0,
+        value_per_mwh: 0.0,
+        min_load_share: 0.0,
+        max_mw: f64::INFINITY,
+        kw_per_h100: 1.0,
+    });
+    trained.training_quota_mwh = 5.0;
+    apply_programme(&mut trained, &load).unwrap();
+    assert_eq!((trained.training_quota_mwh, trained.training_quota_h100_hours), (0.0, 1e6));
+    assert!(trained.demands[0].inference_mw.iter().all(|x| *x == 0.0));
+
+    let mut bare = NetworkInput::new("bare", vec![gas_site("x", 4, 1.0)], Vec::new());
+    let e = apply_programme(&mut bare, &ProgrammeLoad { inference_it_mw: 1.0, flexible_h100_hours: 0.0 })
+        .unwrap_err();
+    assert!(e.contains("no demand centre"), "{e}");
+}

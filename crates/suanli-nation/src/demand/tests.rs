@@ -157,3 +157,25 @@ fn unknown_regions_and_years_are_errors_at_the_item() {
     let prog = parse_programme(&SourceText { name: "p.toml".into(), text: text.into() }).unwrap();
     assert!(prepare(&prog, &input).unwrap_err()[0].message.contains("outside"));
 }
+
+#[test]
+fn network_load_splits_interactive_from_flexible_work() {
+    let (input, outcome) = baseline();
+    let prog = programme(
+        "[training.t]\nruns_per_year = 1\nflop_per_run = 1e24\nutilisation = 0.5\n\
+         [applications.a]\nusers = 1e6\nrequests_per_day = 10\ntokens_per_request = 1000\nparameters = 1e10\n\
+         peak_to_mean = 4\nutilisation = 0.25\n\
+         [applications.b]\nlatency = \"batch\"\nusers = 1\nrequests_per_day = 1\ntokens_per_request = 1\nflop_per_token = 1e15\n",
+    );
+    let p = prepare(&prog, &input).unwrap();
+    let china = outcome.region("China").unwrap();
+    let load = network_load(&p, &input, &outcome, china, 2027, &[]).unwrap();
+    let (_, w_it) = watts_per_flops(&input, &outcome, china, 2027).unwrap();
+    // Interactive: mean useful FLOP/s over utilisation (the peak does not enter the mean).
+    let mean = 1e6 * 10.0 * 1000.0 * 365.0 * 2e10 / SECONDS_PER_YEAR;
+    assert!(rel(load.inference_it_mw, mean / 0.25 * w_it / 1e6) < 1e-12);
+    // Flexible: training (overhead 2) and batch, in H100s running all year.
+    let training = 2e24 / SECONDS_PER_YEAR / 0.5;
+    let batch = 365.0 * 1e15 / SECONDS_PER_YEAR / 0.3;
+    assert!(rel(load.flexible_h100_hours, (training + batch) / H100_FLOPS * 8760.0) < 1e-12);
+}
