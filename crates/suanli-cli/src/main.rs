@@ -201,8 +201,6 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Serve the local dashboard: pick a scenario, move sliders, see the charts redrawn;
-    /// Monte Carlo in the background. Stop with Ctrl-C.
     /// Rebuild the baseline as of earlier base years, project, and score against what was
     /// observed since and against naive forecasts.
     Hindcast {
@@ -249,6 +247,8 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Serve the local dashboard: pick a scenario, move sliders, see the charts redrawn;
+    /// Monte Carlo in the background. Stop with Ctrl-C.
     Serve {
         /// Address to bind; the default serves this machine only.
         #[arg(long, default_value = "127.0.0.1")]
