@@ -168,6 +168,47 @@ struct CoverReport<'a> {
     odds: Option<&'a [ShortfallOdds]>,
 }
 
+/// A programme run against its scenario: demand, demand beside supply, and the odds.
+pub struct Computed {
+    /// The programme and its scenario.
+    pub loaded: Loaded,
+    /// Demand by region, year and category.
+    pub rows: Vec<DemandRow>,
+    /// Demand beside supply by region and year.
+    pub cover: Vec<CoverRow>,
+    /// Each region's first shortfall.
+    pub first: Vec<FirstShortfall>,
+    /// Odds of a shortfall (in the order of `cover`) when `draws` > 0.
+    pub odds: Option<Vec<ShortfallOdds>>,
+}
+
+/// Reads the programme, runs it against its scenario and, with `draws`, the Monte Carlo
+/// of both (a progress bar unless `quiet`).
+pub fn compute(
+    file: &Path,
+    scenario: Option<&str>,
+    draws: u64,
+    seed: u64,
+    data: &Data,
+    quiet: bool,
+) -> Result<Computed, CliError> {
+    let loaded = load(file, scenario, data)?;
+    let p = loaded.prepare()?;
+    let input = &loaded.resolved.input;
+    let rows = loaded.demand_rows(&p)?;
+    let outcome = simulate(input);
+    let cover = cover(&p, input, &outcome, &[]);
+    let first = first_shortfalls(&cover);
+    let odds = (draws > 0).then(|| {
+        let model = Model::new(input, &loaded.resolved.uncertainty);
+        let progress = Progress::new(draws, "draws", quiet);
+        let odds = shortfall_odds(&model, &p, draws, seed, &|n| progress.advance(n));
+        progress.finish();
+        odds
+    });
+    Ok(Computed { loaded, rows, cover, first, odds })
+}
+
 /// `suanli race --demand FILE`: demand beside supply, and with `draws` the odds of a
 /// shortfall.
 pub fn run_cover(
@@ -179,35 +220,19 @@ pub fn run_cover(
     out: Option<&Path>,
 ) -> Result<(), CliError> {
     let data = load_data()?;
-    let loaded = load(file, scenario, &data)?;
-    let p = loaded.prepare()?;
-    let input = &loaded.resolved.input;
-    // Demand rows need watts per FLOP/s: fail here, with the message, as `demand` does.
-    loaded.demand_rows(&p)?;
-    let outcome = simulate(input);
-    let rows = cover(&p, input, &outcome, &[]);
-    let first = first_shortfalls(&rows);
-    let odds = if draws > 0 {
-        let model = Model::new(input, &loaded.resolved.uncertainty);
-        let progress = Progress::new(draws, "draws", format != Format::Table);
-        let odds = shortfall_odds(&model, &p, draws, seed, &|n| progress.advance(n));
-        progress.finish();
-        Some(odds)
-    } else {
-        None
-    };
+    let c = compute(file, scenario, draws, seed, &data, format != Format::Table)?;
     let text = match format {
         Format::Json => json(&CoverReport {
-            programme: &loaded.programme.name,
-            scenario: &input.name,
+            programme: &c.loaded.programme.name,
+            scenario: &c.loaded.resolved.input.name,
             attribution: ATTRIBUTION,
-            rows: &rows,
-            first_shortfall: &first,
+            rows: &c.cover,
+            first_shortfall: &c.first,
             draws,
-            odds: odds.as_deref(),
+            odds: c.odds.as_deref(),
         })?,
-        Format::Csv => cover_csv(&rows, odds.as_deref())?,
-        Format::Table => render_cover(&loaded, &rows, &first, odds.as_deref(), draws),
+        Format::Csv => cover_csv(&c.cover, c.odds.as_deref())?,
+        Format::Table => render_cover(&c.loaded, &c.cover, &c.first, c.odds.as_deref(), draws),
     };
     emit(&text, out)
 }

@@ -191,6 +191,10 @@ enum Command {
         /// Also plan this network (see examples/network/) and include it.
         #[arg(long)]
         network: Option<PathBuf>,
+        /// Also include this demand programme (see examples/demand/), run under --scenario,
+        /// with the odds of a shortfall over up to 2,000 of the draws.
+        #[arg(long)]
+        demand: Option<PathBuf>,
         /// Monte Carlo draws for ranges and probabilities (0: none).
         #[arg(long, default_value_t = 5000)]
         draws: u64,
@@ -310,9 +314,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sensitivity { scenario, output, samples, seed, format, quiet, out } => {
             mc_cmd::run_sensitivity(&scenario, &output, samples, seed, format, quiet, out.as_deref())
         }
-        Command::Report { scenario, site, network, draws, seed, out } => {
-            report_cmd::run(&scenario, site.as_deref(), network.as_deref(), draws, seed, &out)
-        }
+        Command::Report { scenario, site, network, demand, draws, seed, out } => report_cmd::run(
+            &scenario,
+            site.as_deref(),
+            network.as_deref(),
+            demand.as_deref(),
+            draws,
+            seed,
+            &out,
+        ),
         Command::Hindcast { base_year, to, format, out } => {
             hindcast_cmd::run(&base_year, to, format, out.as_deref())
         }

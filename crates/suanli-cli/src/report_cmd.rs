@@ -7,11 +7,13 @@ use suanli_data::sources::TABLE_SOURCES;
 use suanli_mc::run::{default_pairs, monte_carlo, McConfig, Model};
 use suanli_nation::crossing::crossings;
 use suanli_nation::simulate;
+use suanli_report::demand::DemandSection;
 use suanli_report::html::{report, Report};
 use suanli_report::nation::NationChart;
 use suanli_report::site::site_figure;
 
 use crate::claims_cmd::{compile_claims, evaluate_claims, Evaluated};
+use crate::demand_cmd::compute;
 use crate::error::CliError;
 use crate::load::load_data;
 use crate::network_cmd::plan_network_figure;
@@ -23,6 +25,7 @@ pub fn run(
     scenario: &str,
     site: Option<&Path>,
     network: Option<&Path>,
+    demand: Option<&Path>,
     draws: u64,
     seed: u64,
     out: &Path,
@@ -41,6 +44,19 @@ pub fn run(
     let site = site.map(plan_file).transpose()?;
     let site_fig = site.as_ref().map(|(s, p)| site_figure(p, &site_source(s)));
     let network = network.map(plan_network_figure).transpose()?;
+    // The programme runs under the report's scenario, so that its supply is the one shown.
+    let demand =
+        demand.map(|f| compute(f, Some(scenario), draws.min(2000), seed, &data, true)).transpose()?;
+    let demand_section = demand.as_ref().map(|c| DemandSection {
+        programme: &c.loaded.programme.name,
+        description: &c.loaded.programme.description,
+        scenario: &c.loaded.resolved.input.name,
+        rows: &c.rows,
+        cover: &c.cover,
+        first: &c.first,
+        odds: c.odds.as_deref(),
+    });
+    let demand_figure = demand_section.as_ref().map(|d| d.figure(ATTRIBUTION));
     let figure = NationChart {
         outcome: &outcome,
         input: &resolved.input,
@@ -69,6 +85,7 @@ pub fn run(
         sources: TABLE_SOURCES,
         generator: &generator,
         validation: &validation,
+        demand: demand_section.as_ref().zip(demand_figure.as_ref()),
     });
     write_atomic(out, html.as_bytes())
 }

@@ -109,3 +109,20 @@ fn demand_flags_are_checked() {
     assert_user_error(&suanli(dir.path(), &["race", "--draws", "10"]), &["--demand"]);
     assert_user_error(&suanli(dir.path(), &["demand", "nowhere.toml"]), &["nowhere.toml"]);
 }
+
+#[test]
+fn the_report_shows_the_programme() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = suanli(dir.path(), &["report", "--draws", "50", "--demand", EXAMPLE, "--out", "r.html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    for needle in [
+        "<h2>Demand programme: ai-manufacturing</h2>",
+        "Accelerators the programme needs, China",
+        "Need beside the share of supply it may use, China",
+        "P(shortfall)",
+        "covered in every year",
+    ] {
+        assert!(html.contains(needle), "{needle} missing from the report");
+    }
+}

@@ -47,6 +47,8 @@ pub struct Report<'a> {
     pub generator: &'a str,
     /// The scenario beside published projections (`suanli validate`); empty to leave out.
     pub validation: &'a [suanli_mc::validate::Comparison],
+    /// A demand programme and its figure, if asked for.
+    pub demand: Option<(&'a crate::demand::DemandSection<'a>, &'a Figure)>,
 }
 
 const CSS: &str = "body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
@@ -205,6 +207,10 @@ pub fn report(r: &Report<'_>) -> String {
     }
 
     h.push_str(&crate::validation::validation_section(r.validation));
+
+    if let Some((d, figure)) = r.demand {
+        h.push_str(&crate::demand::demand_section(d, figure));
+    }
 
     if let Some((plan, figure)) = r.site {
         let _ = writeln!(h, "<h2>Site plan: {}</h2>", e(&plan.name));

@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod chart;
+pub mod demand;
 pub mod html;
 pub mod map;
 pub mod nation;
