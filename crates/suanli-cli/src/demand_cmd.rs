@@ -8,7 +8,7 @@ use serde::Serialize;
 use suanli_mc::demand::{shortfall_odds, ShortfallOdds};
 use suanli_mc::run::Model;
 use suanli_nation::demand::cover::{cover, first_shortfalls, CoverRow, FirstShortfall};
-use suanli_nation::demand::{demand_rows, prepare, DemandRow, Prepared};
+use suanli_nation::demand::{demand_rows, prepare, DemandRow, ItemRow, Prepared};
 use suanli_nation::simulate;
 use suanli_scenario::builtin::builtin_scenario;
 use suanli_scenario::programme::{parse_programme, Programme};
@@ -80,6 +80,8 @@ struct DemandReport<'a> {
     scenario: &'a str,
     attribution: &'a str,
     rows: &'a [DemandRow],
+    /// Every item in the programme's last year, largest first.
+    items_last_year: &'a [ItemRow],
 }
 
 /// `suanli demand FILE`.
@@ -89,6 +91,7 @@ pub fn run(file: &Path, scenario: Option<&str>, format: Format, out: Option<&Pat
     let p = loaded.prepare()?;
     let rows = loaded.demand_rows(&p)?;
     let prog = &loaded.programme;
+    let items = p.items(&loaded.resolved.input, prog.last_year);
     let text = match format {
         Format::Json => json(&DemandReport {
             programme: &prog.name,
@@ -96,14 +99,15 @@ pub fn run(file: &Path, scenario: Option<&str>, format: Format, out: Option<&Pat
             scenario: &loaded.resolved.input.name,
             attribution: ATTRIBUTION,
             rows: &rows,
+            items_last_year: &items,
         })?,
         Format::Csv => csv(&rows)?,
-        Format::Table => render_demand(prog, &loaded.resolved.input.name, &rows),
+        Format::Table => render_demand(prog, &loaded.resolved.input.name, &rows, &items),
     };
     emit(&text, out)
 }
 
-fn render_demand(prog: &Programme, scenario: &str, rows: &[DemandRow]) -> String {
+fn render_demand(prog: &Programme, scenario: &str, rows: &[DemandRow], items: &[ItemRow]) -> String {
     let mut s = format!(
         "programme: {}   (scenario {scenario}: each region's fleet sets the watts per FLOP/s, its PUE and load factor)\n",
         prog.name
@@ -148,6 +152,27 @@ fn render_demand(prog: &Programme, scenario: &str, rows: &[DemandRow]) -> String
         s.push('\n');
         s.push_str(&t.render());
     }
+    let total: f64 = items.iter().map(|i| i.h100e).sum();
+    let mut t = Table::new(&[
+        &format!("items in {}", prog.last_year),
+        "region",
+        "for",
+        "FLOP/yr",
+        "k H100e",
+        "share",
+    ]);
+    for i in items {
+        t.row(vec![
+            i.item.clone(),
+            i.region.clone(),
+            i.category.to_string(),
+            format!("{:.2e}", i.flop_per_year),
+            num(i.h100e / 1e3, 1),
+            pct(if total > 0.0 { i.h100e / total } else { 0.0 }),
+        ]);
+    }
+    s.push('\n');
+    s.push_str(&t.render());
     s.push_str(
         "\nuseful FLOP: 6 N D per training token, 2 N per inference token (Kaplan et al. 2020); \
          H100e and GW at peak hardware FLOP/s (useful / utilisation); TWh at the region's load factor\n",

@@ -39,6 +39,12 @@ fn the_example_adds_up() {
             assert!((parts - t).abs() <= 1e-9 * t, "{year} {field}: {parts} vs {t}");
         }
     }
+    // The items of the last year add up to its total, largest first.
+    let items = v["items_last_year"].as_array().unwrap();
+    let sum: f64 = items.iter().map(|i| i["h100e"].as_f64().unwrap()).sum();
+    let t = row(rows, 2030, "total")["h100e"].as_f64().unwrap();
+    assert!((sum / t - 1.0).abs() < 1e-12);
+    assert!(items.windows(2).all(|w| w[0]["h100e"].as_f64() >= w[1]["h100e"].as_f64()));
     // Demand grows with the plan's adoption.
     let h = |y| row(rows, y, "total")["h100e"].as_f64().unwrap();
     assert!(h(2030) > h(2027) && h(2027) > h(2025));

@@ -134,6 +134,8 @@ pub fn prepare<'a>(programme: &'a Programme, input: &NationInput) -> Result<Prep
 /// One item's compute in a year.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Need {
+    /// Index of the item: runs first, then applications, in file order.
+    pub item: usize,
     /// Scenario region index.
     pub region: usize,
     /// What it is for.
@@ -156,7 +158,8 @@ impl Prepared<'_> {
             TokenCompute::Parameters(n) => factor * n.at(year, u),
             TokenCompute::FlopPerToken(f) => f.at(year, u),
         };
-        for (item, &region) in self.programme.runs.iter().zip(&self.run_regions) {
+        let runs = self.programme.runs.len();
+        for (k, (item, &region)) in self.programme.runs.iter().zip(&self.run_regions).enumerate() {
             let per_run = match &item.compute {
                 RunCompute::Tokens { tokens, per_token: t } => {
                     tokens.at(year, u) * per_token(t, TRAINING_FLOP_PER_PARAMETER)
@@ -170,6 +173,7 @@ impl Prepared<'_> {
                 RunKind::FineTuning => Category::Finetuning,
             };
             each(Need {
+                item: k,
                 region,
                 category,
                 flop_per_year: flop,
@@ -178,7 +182,7 @@ impl Prepared<'_> {
                 hardware_flops: mean / item.utilisation.at(year, u),
             });
         }
-        for (app, &region) in self.programme.applications.iter().zip(&self.app_regions) {
+        for (k, (app, &region)) in self.programme.applications.iter().zip(&self.app_regions).enumerate() {
             let tokens = app.users.at(year, u)
                 * app.adoption.at(year, u)
                 * app.requests_per_day.at(year, u)
@@ -191,6 +195,7 @@ impl Prepared<'_> {
                 Latency::Batch => (Category::InferenceBatch, mean),
             };
             each(Need {
+                item: runs + k,
                 region,
                 category,
                 flop_per_year: flop,
@@ -227,6 +232,51 @@ pub struct DemandRow {
     pub power_gw: f64,
     /// Electricity per year at the region's load factor, TWh.
     pub energy_twh: f64,
+}
+
+/// One item's demand in a year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemRow {
+    /// Item name, e.g. `training.general-models`.
+    pub item: String,
+    /// Region name.
+    pub region: String,
+    /// Year.
+    pub year: i32,
+    /// Category name.
+    pub category: &'static str,
+    /// Useful FLOP per year.
+    pub flop_per_year: f64,
+    /// Accelerators needed, H100-equivalents.
+    pub h100e: f64,
+}
+
+impl Prepared<'_> {
+    /// Name of item `k` of [`Need::item`], as `section.name`.
+    pub fn item_name(&self, k: usize) -> String {
+        let prog = self.programme;
+        match prog.runs.get(k) {
+            Some(r) => format!("{}.{}", r.kind.as_str(), r.id),
+            None => format!("applications.{}", prog.applications[k - prog.runs.len()].id),
+        }
+    }
+
+    /// Every item's deterministic demand in `year`, largest first.
+    pub fn items(&self, input: &NationInput, year: i32) -> Vec<ItemRow> {
+        let mut rows = Vec::new();
+        self.needs(year, &[], |n| {
+            rows.push(ItemRow {
+                item: self.item_name(n.item),
+                region: input.regions[n.region].name.clone(),
+                year,
+                category: n.category.as_str(),
+                flop_per_year: n.flop_per_year,
+                h100e: n.hardware_flops / H100_FLOPS,
+            })
+        });
+        rows.sort_by(|a, b| b.h100e.total_cmp(&a.h100e));
+        rows
+    }
 }
 
 /// Watts (all-in) and IT watts per hardware FLOP/s of a region's fleet in a year.
