@@ -21,7 +21,7 @@ use suanli_nation::claims::{evaluate, ClaimsFile};
 use suanli_nation::simulate;
 use suanli_scenario::builtin::{builtin_scenario, BUILTIN_NAMES};
 use suanli_scenario::resolve::{resolve, DataSet, Resolved};
-use suanli_scenario::SourceText;
+use suanli_scenario::{ScenarioError, SourceText};
 
 mod convert;
 mod errors;
@@ -109,16 +109,89 @@ fn load_scenario(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<Resolved> 
         };
         resolve(src, &mut loader, DataSet { electricity: &electricity, fleets: &fleets })
     })?;
-    result.map_err(|mut e| {
-        if let Some(text) = &dict_text {
-            for d in e.diagnostics.iter_mut().filter(|d| d.file == DICT_NAME) {
-                if let Some(key) = key_path(text, d.line) {
-                    d.file = format!("{DICT_NAME}[{}]", key.replace('.', "]["));
-                }
+    result.map_err(|e| dict_scenario_error(py, e, dict_text.as_deref()))
+}
+
+/// A file's problems as `InputError`; for a dict, each names its key (`<dict>[a][b]`).
+fn dict_scenario_error(py: Python<'_>, mut e: ScenarioError, dict_text: Option<&str>) -> PyErr {
+    if let Some(text) = dict_text {
+        for d in e.diagnostics.iter_mut().filter(|d| d.file == DICT_NAME) {
+            if let Some(key) = key_path(text, d.line) {
+                d.file = format!("{DICT_NAME}[{}]", key.replace('.', "]["));
             }
         }
-        scenario_error(py, &e)
-    })
+    }
+    scenario_error(py, &e)
+}
+
+/// A demand programme (path or dict; `suanli demand` and `suanli race --demand`): demand
+/// rows, every item in the last year, demand beside supply, first shortfalls and, with
+/// `draws`, the odds of a shortfall. The scenario is `scenario`, else the programme's own.
+#[pyfunction]
+#[pyo3(signature = (programme, scenario=None, draws=0, seed=1))]
+fn demand<'py>(
+    py: Python<'py>,
+    programme: &Bound<'py, PyAny>,
+    scenario: Option<&Bound<'py, PyAny>>,
+    draws: u64,
+    seed: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    use suanli_nation::demand::cover::{cover, first_shortfalls};
+    use suanli_nation::demand::{demand_rows, prepare};
+    let (src, dir) = input_text(py, programme, |_| None)?;
+    let dict_text = (src.name == DICT_NAME).then(|| src.text.clone());
+    let prog = suanli_scenario::programme::parse_programme(&src)
+        .map_err(|e| dict_scenario_error(py, e, dict_text.as_deref()))?;
+    let resolved = match scenario {
+        Some(s) => load_scenario(py, s)?,
+        None if builtin_scenario(&prog.scenario).is_some() => {
+            load_scenario(py, pyo3::types::PyString::new(py, &prog.scenario).as_any())?
+        }
+        None => {
+            let path = dir.join(&prog.scenario).display().to_string();
+            load_scenario(py, pyo3::types::PyString::new(py, &path).as_any())?
+        }
+    };
+    let result = compute(py, move || {
+        let input = &resolved.input;
+        let p = prepare(&prog, input).map_err(|errors| {
+            let diagnostics = errors
+                .into_iter()
+                .map(|e| suanli_scenario::Diagnostic {
+                    file: e.loc.file,
+                    line: e.loc.line,
+                    column: e.loc.column,
+                    message: e.message,
+                    hint: Some(e.hint),
+                })
+                .collect();
+            Err(ScenarioError { diagnostics })
+        })?;
+        let outcome = simulate(input);
+        let rows = demand_rows(&p, input, &outcome, &[]).map_err(Ok)?;
+        let items = p.items(input, prog.last_year);
+        let cover = cover(&p, input, &outcome, &[]);
+        let first = first_shortfalls(&cover);
+        let odds = (draws > 0).then(|| {
+            let model = Model::new(input, &resolved.uncertainty);
+            suanli_mc::demand::shortfall_odds(&model, &p, draws, seed, &|_| {})
+        });
+        Ok((rows, items, cover, first, odds))
+    })?;
+    let (rows, items, cover, first, odds) = result.map_err(|e: Result<String, ScenarioError>| match e {
+        Ok(message) => errors::input_error(py, &message, None, None, None, None),
+        Err(e) => dict_scenario_error(py, e, dict_text.as_deref()),
+    })?;
+    let out = PyDict::new(py);
+    let cols = |v: Value| columns(py, v.as_array().map_or(&[], |v| v));
+    out.set_item("rows", cols(to_json(py, &rows)?)?)?;
+    out.set_item("items", cols(to_json(py, &items)?)?)?;
+    out.set_item("cover", cols(to_json(py, &cover)?)?)?;
+    out.set_item("first_shortfall", json_to_py(py, &to_json(py, &first)?)?)?;
+    if let Some(odds) = odds {
+        out.set_item("odds", cols(to_json(py, &odds)?)?)?;
+    }
+    Ok(out)
 }
 
 /// Serialises `value` to JSON (for the generic column and dict conversions).
@@ -544,6 +617,7 @@ fn _suanli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hindcast, m)?)?;
     m.add_function(wrap_pyfunction!(projections, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(demand, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_list, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_show, m)?)?;
     m.add_function(wrap_pyfunction!(site_plan, m)?)?;

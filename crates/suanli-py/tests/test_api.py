@@ -208,6 +208,34 @@ def test_hindcast_validate_and_projections_equal_the_cli():
         suanli.hindcast([2010])
 
 
+def test_demand_equals_the_cli_and_errors_name_the_key():
+    example = str(ROOT / "examples" / "demand" / "ai-manufacturing.toml")
+    d = suanli.demand(example, draws=200, seed=3)
+    cli = cli_json("demand", example)
+    assert len(d.rows) == len(cli["rows"])
+    np.testing.assert_allclose(d.rows["h100e"], [r["h100e"] for r in cli["rows"]], rtol=1e-12)
+    assert d.items["item"].tolist() == [i["item"] for i in cli["items_last_year"]]
+    cover = cli_json("race", "--demand", example, "--draws", "200", "--seed", "3")
+    np.testing.assert_allclose(d.cover["supply_h100e"], [r["supply_h100e"] for r in cover["rows"]], rtol=1e-12)
+    np.testing.assert_allclose(d.odds["probability"], [o["probability"] for o in cover["odds"]], rtol=0, atol=0)
+    assert d.first_shortfall == cover["first_shortfall"]
+    assert suanli.demand(example).odds is None
+    small = {
+        "programme": {"name": "p", "region": "china", "first_year": 2026, "last_year": 2027},
+        "training": {"t": {"runs_per_year": 1, "flop_per_run": 1e24}},
+    }
+    one = suanli.demand(small, scenario="export-controls-tight")
+    assert one.rows.query("category == 'training'")["flop_per_year"].tolist() == [2e24, 2e24]
+    small["training"]["t"]["utilisaton"] = 0.5
+    with pytest.raises(suanli.InputError, match="did you mean `utilisation`") as e:
+        suanli.demand(small)
+    assert e.value.file == "<dict>[training][t][utilisaton]"
+    small["training"]["t"].pop("utilisaton")
+    small["programme"]["region"] = "atlantis"
+    with pytest.raises(suanli.InputError, match="unknown region `atlantis`"):
+        suanli.demand(small)
+
+
 HUBS = """[network]
 name = "hubs"
 profiles = "p.csv"

@@ -45,7 +45,9 @@ __all__ = [
     "SolverError",
     "SuanliError",
     "Hindcast",
+    "Demand",
     "claims",
+    "demand",
     "hindcast",
     "projections",
     "validate",
@@ -184,6 +186,44 @@ def hindcast(base_years: "List[int] | None" = None, *, to: int | None = None) ->
         rows=_frame(r["rows"], ("base_year", "region", "year", "quantity")),
         skill=_frame(r["skill"], ("base_year", "quantity")),
         later_data=r["later_data"],
+    )
+
+
+@dataclass(frozen=True)
+class Demand:
+    """A demand programme run against its scenario (``suanli demand``, ``suanli race --demand``)."""
+
+    #: region, year, category (or total), flop_per_year, mean_flops, peak_flops, hardware_flops,
+    #: h100e, it_power_gw, power_gw, energy_twh.
+    rows: pd.DataFrame
+    #: Every item in the programme's last year, largest first: item, region, category, flop_per_year, h100e.
+    items: pd.DataFrame
+    #: region, year, demand_h100e, supply_h100e, headroom_h100e, demand_over_supply, shortfall, binding.
+    cover: pd.DataFrame
+    #: Each region's first year of shortfall and the limit binding its supply then (None: covered).
+    first_shortfall: List[Dict[str, Any]]
+    #: With draws: probability of a shortfall, demand and supply percentiles, limit shares; else None.
+    odds: "pd.DataFrame | None" = None
+
+    def to_dict(self) -> Dict[str, Any]:
+        out = {k: getattr(self, k).to_dict("records") for k in ("rows", "items", "cover")}
+        out["first_shortfall"] = self.first_shortfall
+        if self.odds is not None:
+            out["odds"] = self.odds.to_dict("records")
+        return out
+
+
+def demand(programme: Input, *, scenario: "Input | None" = None, draws: int = 0, seed: int = 1) -> Demand:
+    """What a demand programme (a path, or a dict shaped like the file) needs by year,
+    region and category, beside the supply of its scenario (``scenario``, else the one the
+    programme names); with ``draws``, the odds of a shortfall by year."""
+    r = _suanli.demand(_spec(programme), None if scenario is None else _spec(scenario), draws, seed)
+    return Demand(
+        rows=_frame(r["rows"], ("region", "year", "category")),
+        items=_frame(r["items"], ("item",)),
+        cover=_frame(r["cover"]),
+        first_shortfall=r["first_shortfall"],
+        odds=_frame(r["odds"]) if "odds" in r else None,
     )
 
 
