@@ -179,3 +179,57 @@ fn network_load_splits_interactive_from_flexible_work() {
     let batch = 365.0 * 1e15 / SECONDS_PER_YEAR / 0.3;
     assert!(rel(load.flexible_h100_hours, (training + batch) / H100_FLOPS * 8760.0) < 1e-12);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Mean <= peak <= hardware, the total is the sum of its parts, and demand is
+        /// linear in users and runs (doubling them doubles every figure).
+        #[test]
+        fn demand_adds_up_and_scales(
+            runs in 0.0f64..20.0,
+            users in 0.0f64..1e7,
+            tokens in 1.0f64..1e4,
+            peak in 1.0f64..5.0,
+            util in 0.05f64..1.0,
+            batch in any::<bool>(),
+        ) {
+            let (input, outcome) = baseline();
+            let latency = if batch { "batch" } else { "interactive" };
+            let text = |k: f64| format!(
+                "[training.t]\nruns_per_year = {}\nflop_per_run = 1e24\nutilisation = {util}\n\
+                 [applications.a]\nlatency = \"{latency}\"\nusers = {}\nrequests_per_day = 10\n\
+                 tokens_per_request = {tokens}\nparameters = 1e10\npeak_to_mean = {peak}\nutilisation = {util}\n",
+                runs * k, users * k
+            );
+            let (one, two) = (programme(&text(1.0)), programme(&text(2.0)));
+            let (p1, p2) = (prepare(&one, &input).unwrap(), prepare(&two, &input).unwrap());
+            let r1 = demand_rows(&p1, &input, &outcome, &[]).unwrap();
+            let r2 = demand_rows(&p2, &input, &outcome, &[]).unwrap();
+            prop_assert_eq!(r1.len(), r2.len());
+            for (a, b) in r1.iter().zip(&r2) {
+                prop_assert!(a.mean_flops <= a.peak_flops * (1.0 + 1e-12));
+                prop_assert!(a.peak_flops <= a.hardware_flops * (1.0 + 1e-12));
+                prop_assert!((b.power_gw - 2.0 * a.power_gw).abs() <= 1e-9 * b.power_gw.max(1e-30));
+            }
+            for year in 2026..=2028 {
+                let parts: f64 = r1.iter().filter(|r| r.year == year && r.category != "total").map(|r| r.energy_twh).sum();
+                let total = r1.iter().find(|r| r.year == year && r.category == "total").unwrap().energy_twh;
+                prop_assert!((parts - total).abs() <= 1e-12 * total.max(1e-30));
+            }
+            // A larger share of supply never adds a shortfall.
+            let c = cover(&p1, &input, &outcome, &[]);
+            let mut more = one.clone();
+            more.supply_share = suanli_scenario::programme::Quantity::constant(1.0);
+            let p3 = prepare(&more, &input).unwrap();
+            for (a, b) in c.iter().zip(cover(&p3, &input, &outcome, &[])) {
+                prop_assert!(b.supply_h100e >= a.supply_h100e && (!b.shortfall || a.shortfall));
+            }
+        }
+    }
+}
