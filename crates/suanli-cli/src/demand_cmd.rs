@@ -13,12 +13,12 @@ use suanli_nation::simulate;
 use suanli_scenario::builtin::builtin_scenario;
 use suanli_scenario::programme::{parse_programme, Programme};
 use suanli_scenario::resolve::Resolved;
-use suanli_scenario::{Diagnostic, ScenarioError, SourceText};
+use suanli_scenario::SourceText;
 
 use crate::error::CliError;
 use crate::load::{load_data, load_scenario, read_text, Data};
 use crate::mc_cmd::Progress;
-use crate::output::emit;
+use crate::output::{csv_text, emit, json_text};
 use crate::race::ATTRIBUTION;
 use crate::table::{num, pct, Table};
 use crate::Format;
@@ -51,19 +51,7 @@ pub fn load(path: &Path, scenario: Option<&str>, data: &Data) -> Result<Loaded, 
 impl Loaded {
     /// The programme tied to the scenario's regions and years.
     pub fn prepare(&self) -> Result<Prepared<'_>, CliError> {
-        prepare(&self.programme, &self.resolved.input).map_err(|errors| {
-            let diagnostics = errors
-                .into_iter()
-                .map(|e| Diagnostic {
-                    file: e.loc.file,
-                    line: e.loc.line,
-                    column: e.loc.column,
-                    message: e.message,
-                    hint: Some(e.hint),
-                })
-                .collect();
-            CliError::Scenario(ScenarioError { diagnostics })
-        })
+        Ok(prepare(&self.programme, &self.resolved.input)?)
     }
 
     /// Demand by region, year and category under the scenario's deterministic run.
@@ -93,7 +81,7 @@ pub fn run(file: &Path, scenario: Option<&str>, format: Format, out: Option<&Pat
     let prog = &loaded.programme;
     let items = p.items(&loaded.resolved.input, prog.last_year);
     let text = match format {
-        Format::Json => json(&DemandReport {
+        Format::Json => json_text(&DemandReport {
             programme: &prog.name,
             description: &prog.description,
             scenario: &loaded.resolved.input.name,
@@ -101,7 +89,7 @@ pub fn run(file: &Path, scenario: Option<&str>, format: Format, out: Option<&Pat
             rows: &rows,
             items_last_year: &items,
         })?,
-        Format::Csv => csv(&rows)?,
+        Format::Csv => csv_text(&rows)?,
         Format::Table => render_demand(prog, &loaded.resolved.input.name, &rows, &items),
     };
     emit(&text, out)
@@ -247,7 +235,7 @@ pub fn run_cover(
     let data = load_data()?;
     let c = compute(file, scenario, draws, seed, &data, format != Format::Table)?;
     let text = match format {
-        Format::Json => json(&CoverReport {
+        Format::Json => json_text(&CoverReport {
             programme: &c.loaded.programme.name,
             scenario: &c.loaded.resolved.input.name,
             attribution: ATTRIBUTION,
@@ -341,19 +329,6 @@ fn limits(o: &ShortfallOdds) -> String {
     }
 }
 
-fn json(value: &impl Serialize) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value).map(|s| s + "\n").map_err(|e| CliError::Runtime(e.to_string()))
-}
-
-fn csv<T: Serialize>(rows: &[T]) -> Result<String, CliError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        w.serialize(row).map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
-    }
-    let bytes = w.into_inner().map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| CliError::Runtime(e.to_string()))
-}
-
 /// Cover rows, with the odds' columns (empty without draws).
 fn cover_csv(rows: &[CoverRow], odds: Option<&[ShortfallOdds]>) -> Result<String, CliError> {
     #[derive(Serialize)]
@@ -392,5 +367,5 @@ fn cover_csv(rows: &[CoverRow], odds: Option<&[ShortfallOdds]>) -> Result<String
             }
         })
         .collect();
-    csv(&rows)
+    csv_text(&rows)
 }

@@ -16,7 +16,7 @@ use suanli_scenario::resolve::Resolved;
 
 use crate::error::CliError;
 use crate::load::{load_data, load_scenario};
-use crate::output::emit;
+use crate::output::{csv_text, emit, json_text};
 use crate::race::ATTRIBUTION;
 use crate::table::{num, pct, Table};
 use crate::Format;
@@ -111,26 +111,11 @@ pub fn run_mc(
         monte_carlo(&model, &McConfig { draws, seed, pairs: pair_idx, claims }, &|n| progress.advance(n));
     progress.finish();
     let text = match format {
-        Format::Json => json(&result)?,
-        Format::Csv => csv_percentiles(&result)?,
+        Format::Json => json_text(&result)?,
+        Format::Csv => csv_text(&result.percentiles)?,
         Format::Table => mc_table(&result),
     };
     emit(&text, out)
-}
-
-fn json<T: Serialize>(value: &T) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value)
-        .map(|s| s + "\n")
-        .map_err(|e| CliError::Runtime(format!("failed to write JSON: {e}")))
-}
-
-fn csv_percentiles(r: &McResult) -> Result<String, CliError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in &r.percentiles {
-        w.serialize(row).map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
-    }
-    let bytes = w.into_inner().map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| CliError::Runtime(e.to_string()))
 }
 
 /// Years shown in tables: the first projected year, then every fifth.
@@ -311,7 +296,7 @@ pub fn run_sensitivity(
         analyses,
     };
     let text = match format {
-        Format::Json => json(&report)?,
+        Format::Json => json_text(&report)?,
         Format::Table | Format::Csv => sensitivity_table(&report),
     };
     emit(&text, out)

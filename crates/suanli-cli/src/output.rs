@@ -10,6 +10,24 @@ use std::sync::Mutex;
 use crate::error::CliError;
 
 /// Writes `text` to `path` atomically, or to stdout when `path` is `None`.
+/// Pretty JSON with a final newline.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| CliError::Runtime(format!("failed to write JSON: {e}")))
+}
+
+/// CSV with a header from the rows' field names.
+pub fn csv_text<T: serde::Serialize>(rows: impl IntoIterator<Item = T>) -> Result<String, CliError> {
+    let fail = |e: csv::Error| CliError::Runtime(format!("failed to write CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).map_err(fail)?;
+    }
+    let bytes = w.into_inner().map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| CliError::Runtime(e.to_string()))
+}
+
 pub fn emit(text: &str, path: Option<&Path>) -> Result<(), CliError> {
     match path {
         Some(p) => write_atomic(p, text.as_bytes()),

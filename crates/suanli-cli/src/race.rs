@@ -7,11 +7,11 @@ use suanli_nation::crossing::{crossings, Crossing};
 use suanli_nation::{simulate, Outcome};
 use suanli_report::nation::NationChart;
 pub use suanli_report::race::ATTRIBUTION;
-use suanli_report::race::{race_json, rows, Row};
+use suanli_report::race::{race_json, rows};
 
 use crate::error::CliError;
 use crate::load::{load_data, load_scenario};
-use crate::output::{emit, write_atomic};
+use crate::output::{csv_text, emit, write_atomic};
 use crate::table::{num, pct, Table};
 use crate::Format;
 
@@ -68,19 +68,10 @@ pub fn run(
     let found = crossings(&outcome, from, to);
     let text = match format {
         Format::Json => race_json(&outcome, from, to),
-        Format::Csv => to_csv(&rows)?,
+        Format::Csv => csv_text(&rows)?,
         Format::Table => render(&outcome, from, to, &found),
     };
     emit(&text, out)
-}
-
-fn to_csv(rows: &[Row<'_>]) -> Result<String, CliError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        w.serialize(row).map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
-    }
-    let bytes = w.into_inner().map_err(|e| CliError::Runtime(format!("failed to write CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| CliError::Runtime(e.to_string()))
 }
 
 fn render(out: &Outcome, from: i32, to: i32, found: &[Crossing]) -> String {

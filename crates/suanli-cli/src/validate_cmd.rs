@@ -11,7 +11,7 @@ use suanli_scenario::resolve::Resolved;
 
 use crate::error::CliError;
 use crate::load::{load_data, load_scenario};
-use crate::output::emit;
+use crate::output::{emit, json_text};
 use crate::table::Table;
 use crate::Format;
 
@@ -38,7 +38,7 @@ fn range(quantity: &str, low: f64, central: Option<f64>, high: f64) -> String {
 pub fn projections(format: Format, out: Option<&Path>) -> Result<(), CliError> {
     let all = builtin_projections();
     let text = match format {
-        Format::Json => to_json(&all)?,
+        Format::Json => json_text(&all)?,
         Format::Csv => include_str!("../../suanli-data/data/projections.csv").to_string(),
         Format::Table => {
             let mut t =
@@ -63,10 +63,6 @@ pub fn projections(format: Format, out: Option<&Path>) -> Result<(), CliError> {
         }
     };
     emit(&text, out)
-}
-
-fn to_json<T: Serialize>(v: &T) -> Result<String, CliError> {
-    serde_json::to_string_pretty(v).map(|s| s + "\n").map_err(|e| CliError::Runtime(e.to_string()))
 }
 
 #[derive(Serialize)]
@@ -95,7 +91,7 @@ pub fn run(
     let resolved = load_scenario(scenario, &load_data()?)?;
     let (all, left_out) = comparisons(&resolved, draws, seed);
     let text = match format {
-        Format::Json => to_json(&Report { scenario, draws, seed, comparisons: &all })?,
+        Format::Json => json_text(&Report { scenario, draws, seed, comparisons: &all })?,
         Format::Csv => {
             let mut s = "region,year,quantity,model,p5,p95,published_low,published_central,published_high,verdict,case,published,source\n".to_string();
             for c in &all {

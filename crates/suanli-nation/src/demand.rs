@@ -20,6 +20,7 @@ use serde::Serialize;
 use suanli_scenario::model::NationInput;
 use suanli_scenario::parse::Loc;
 use suanli_scenario::programme::{Latency, Programme, RunCompute, RunKind, TokenCompute};
+use suanli_scenario::ScenarioError;
 
 use crate::outcome::{Outcome, H100_FLOPS};
 
@@ -68,17 +69,6 @@ impl Category {
     }
 }
 
-/// A problem between a programme and the scenario it runs under.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DemandError {
-    /// Where in the programme file.
-    pub loc: Loc,
-    /// What is wrong.
-    pub message: String,
-    /// What to do.
-    pub hint: String,
-}
-
 /// A programme tied to a scenario: items' regions as indices, years checked.
 #[derive(Debug, Clone)]
 pub struct Prepared<'a> {
@@ -92,35 +82,36 @@ pub struct Prepared<'a> {
 }
 
 /// Ties `programme` to the scenario `input`: every item's region must be one of its
-/// regions, and the programme's years within its years.
-pub fn prepare<'a>(programme: &'a Programme, input: &NationInput) -> Result<Prepared<'a>, Vec<DemandError>> {
+/// regions, and the programme's years within its years. Problems are located in the
+/// programme file.
+pub fn prepare<'a>(programme: &'a Programme, input: &NationInput) -> Result<Prepared<'a>, ScenarioError> {
     let mut errors = Vec::new();
     let ids: Vec<&str> = input.regions.iter().map(|r| r.id.as_str()).collect();
     let mut find = |region: &str, loc: &Loc| match ids.iter().position(|id| *id == region) {
         Some(i) => i,
         None => {
-            errors.push(DemandError {
-                loc: loc.clone(),
-                message: format!("unknown region `{region}` in scenario `{}`", input.name),
-                hint: format!("regions are {}", ids.join(", ")),
-            });
+            errors.push(
+                loc.error(format!("unknown region `{region}` in scenario `{}`", input.name))
+                    .with_hint(format!("regions are {}", ids.join(", "))),
+            );
             0
         }
     };
     let run_regions: Vec<usize> = programme.runs.iter().map(|r| find(&r.region, &r.loc)).collect();
     let app_regions: Vec<usize> = programme.applications.iter().map(|a| find(&a.region, &a.loc)).collect();
     if programme.first_year < input.first_year || programme.last_year > input.last_year {
-        errors.push(DemandError {
-            loc: programme.loc.clone(),
-            message: format!(
-                "the programme's years {}..{} are outside scenario `{}`'s {}..{}",
-                programme.first_year, programme.last_year, input.name, input.first_year, input.last_year
-            ),
-            hint: "set `first_year` and `last_year` within the scenario's years".into(),
-        });
+        errors.push(
+            programme
+                .loc
+                .error(format!(
+                    "the programme's years {}..{} are outside scenario `{}`'s {}..{}",
+                    programme.first_year, programme.last_year, input.name, input.first_year, input.last_year
+                ))
+                .with_hint("set `first_year` and `last_year` within the scenario's years"),
+        );
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(ScenarioError { diagnostics: errors });
     }
     let mut regions = Vec::new();
     for &r in run_regions.iter().chain(&app_regions) {

@@ -154,19 +154,7 @@ fn demand<'py>(
     };
     let result = compute(py, move || {
         let input = &resolved.input;
-        let p = prepare(&prog, input).map_err(|errors| {
-            let diagnostics = errors
-                .into_iter()
-                .map(|e| suanli_scenario::Diagnostic {
-                    file: e.loc.file,
-                    line: e.loc.line,
-                    column: e.loc.column,
-                    message: e.message,
-                    hint: Some(e.hint),
-                })
-                .collect();
-            Err(ScenarioError { diagnostics })
-        })?;
+        let p = prepare(&prog, input).map_err(Err)?;
         let outcome = simulate(input);
         let rows = demand_rows(&p, input, &outcome, &[]).map_err(Ok)?;
         let items = p.items(input, prog.last_year);

@@ -149,13 +149,13 @@ fn draws_move_uncertain_values_within_range() {
 fn unknown_regions_and_years_are_errors_at_the_item() {
     let (input, _) = baseline();
     let prog = programme("[training.t]\nregion = \"atlantis\"\nruns_per_year = 1\nflop_per_run = 1e20\n");
-    let e = prepare(&prog, &input).unwrap_err();
-    assert_eq!(e[0].loc.line, 6);
-    assert!(e[0].message.contains("atlantis") && e[0].hint.contains("china"), "{e:?}");
+    let e = prepare(&prog, &input).unwrap_err().diagnostics;
+    assert_eq!(e[0].line, 6);
+    assert!(e[0].message.contains("atlantis") && e[0].hint.as_ref().unwrap().contains("china"), "{e:?}");
     let text = "[programme]\nname = \"t\"\nregion = \"china\"\nfirst_year = 2026\nlast_year = 2090\n\
                 [training.t]\nruns_per_year = 1\nflop_per_run = 1e20\n";
     let prog = parse_programme(&SourceText { name: "p.toml".into(), text: text.into() }).unwrap();
-    assert!(prepare(&prog, &input).unwrap_err()[0].message.contains("outside"));
+    assert!(prepare(&prog, &input).unwrap_err().diagnostics[0].message.contains("outside"));
 }
 
 #[test]
