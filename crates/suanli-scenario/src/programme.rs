@@ -229,26 +229,3 @@ pub struct Programme {
     /// `group NAME`): the dimension of a Monte Carlo draw is its length.
     pub factors: Vec<String>,
 }
-
-impl Programme {
-    /// Regions the programme's items name, in first-use order.
-    pub fn regions(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        let names = self
-            .runs
-            .iter()
-            .map(|r| r.region.as_str())
-            .chain(self.applications.iter().map(|a| a.region.as_str()));
-        for r in names {
-            if !out.contains(&r) {
-                out.push(r);
-            }
-        }
-        out
-    }
-
-    /// Whether any number carries a distribution.
-    pub fn is_uncertain(&self) -> bool {
-        !self.factors.is_empty()
-    }
-}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::{Loc, ParamValue, Parser, YEAR_RANGE};
+use super::{Loc, ParamValue, Parser};
 use crate::diag::{ScenarioError, SourceText};
 use crate::programme::{
     Application, Latency, Programme, Quantity, RunCompute, RunItem, RunKind, TokenCompute, DEFAULT_SCENARIO,
@@ -19,8 +19,8 @@ struct Key {
     unit: &'static str,
     min: f64,
     max: f64,
-    /// Value used when neither the item nor `[defaults.*]` sets it, and its source.
-    default: Option<(f64, &'static str)>,
+    /// Value used when neither the item nor `[defaults.*]` sets it (cited at its constant).
+    default: Option<f64>,
 }
 
 const fn key(name: &'static str, unit: &'static str, min: f64, max: f64) -> Key {
@@ -50,19 +50,19 @@ const RUN_KEYS: [Key; 7] = [
     key("tokens", "tokens", 0.0, 1e18),
     key("flop_per_token", "FLOP/token", 0.0, 1e20),
     key("flop_per_run", "FLOP", 0.0, 1e32),
-    Key { default: Some((RUN_OVERHEAD, "suanli estimate")), ..key("overhead", "1", 1.0, 100.0) },
-    Key { default: Some((TRAINING_UTILISATION, "Meta 2024")), ..key("utilisation", "1", 0.01, 1.0) },
+    Key { default: Some(RUN_OVERHEAD), ..key("overhead", "1", 1.0, 100.0) },
+    Key { default: Some(TRAINING_UTILISATION), ..key("utilisation", "1", 0.01, 1.0) },
 ];
 
 const APP_KEYS: [Key; 8] = [
     key("users", "users", 0.0, 1e12),
-    Key { default: Some((1.0, "every user")), ..key("adoption", "1", 0.0, 1.0) },
+    Key { default: Some(1.0), ..key("adoption", "1", 0.0, 1.0) },
     key("requests_per_day", "requests/day", 0.0, 1e9),
     key("tokens_per_request", "tokens", 0.0, 1e9),
     key("parameters", "parameters", 1.0, 1e16),
     key("flop_per_token", "FLOP/token", 0.0, 1e20),
-    Key { default: Some((PEAK_TO_MEAN, "suanli estimate")), ..key("peak_to_mean", "1", 1.0, 100.0) },
-    Key { default: Some((INFERENCE_UTILISATION, "suanli estimate")), ..key("utilisation", "1", 0.01, 1.0) },
+    Key { default: Some(PEAK_TO_MEAN), ..key("peak_to_mean", "1", 1.0, 100.0) },
+    Key { default: Some(INFERENCE_UTILISATION), ..key("utilisation", "1", 0.01, 1.0) },
 ];
 
 const RUN_TEXT_KEYS: [&str; 3] = ["region", "source", "description"];
@@ -255,8 +255,7 @@ impl Builder<'_, '_> {
     fn year(&mut self, v: Option<&(Spanned<DeValue<'_>>, Loc)>) -> Option<i32> {
         let (v, _) = v?;
         let x = self.p.number(v)?;
-        let y = self.p.year(v.span(), x)?;
-        YEAR_RANGE.contains(&y).then_some(y)
+        self.p.year(v.span(), x)
     }
 
     /// A checked quantity: a value over the years within `[min, max]`; its distribution,
@@ -315,9 +314,7 @@ impl Builder<'_, '_> {
         let def = keys.iter().find(|k| k.name == name)?;
         match raw.numbers.remove(name) {
             Some(pv) => self.quantity(&format!("{label}.{name}"), pv, def.min, def.max),
-            None => {
-                def.default.map(|(v, _)| Quantity { min: def.min, max: def.max, ..Quantity::constant(v) })
-            }
+            None => def.default.map(|v| Quantity { min: def.min, max: def.max, ..Quantity::constant(v) }),
         }
     }
 
@@ -489,7 +486,6 @@ mod tests {
         assert_eq!(p.runs[1].region, "united_states");
         assert_eq!(p.applications[0].latency, Latency::Batch);
         assert_eq!(p.factors, vec!["group o".to_string()]);
-        assert_eq!(p.regions(), vec!["china", "united_states"]);
     }
 
     #[test]
