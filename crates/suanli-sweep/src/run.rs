@@ -1,8 +1,10 @@
 //! Running a case: the base file with the case's values set, read by the site, network or
 //! scenario parser, then planned or run; its outputs as numbers in a fixed column order.
 
+use std::sync::OnceLock;
+
 use suanli_data::electricity::ElectricityTable;
-use suanli_data::fleets::builtin_fleets;
+use suanli_data::fleets::{builtin_fleets, FleetRow};
 use suanli_data::profiles::{synthesize, to_csv, SynthSettings};
 use suanli_scenario::resolve::{resolve, DataSet};
 use suanli_scenario::SourceText;
@@ -87,6 +89,14 @@ enum Ready {
     Scenario(Box<suanli_scenario::NationInput>),
 }
 
+/// The built-in electricity and fleet tables, parsed once per process: a scenario case
+/// runs in well under a millisecond, and parsing them took several.
+fn builtin_tables() -> (&'static ElectricityTable, &'static [FleetRow]) {
+    static TABLES: OnceLock<(ElectricityTable, Vec<FleetRow>)> = OnceLock::new();
+    let (electricity, fleets) = TABLES.get_or_init(|| (ElectricityTable::builtin(), builtin_fleets()));
+    (electricity, fleets)
+}
+
 /// Reads a case's file: its parser, with the profiles (or extended scenarios) it names read
 /// through `load`, and synthetic profiles for a location.
 fn read_case(
@@ -116,16 +126,12 @@ fn read_case(
         Kind::Network => suanli_network::file::parse_network(&name, &text, &mut with_synthetic)
             .map(|n| Ready::Network(Box::new(n))),
         Kind::Scenario => {
-            let (electricity, fleets) = (ElectricityTable::builtin(), builtin_fleets());
+            let (electricity, fleets) = builtin_tables();
             let mut extends =
                 |file: &str, _: &SourceText| load(file).map(|(name, text)| SourceText { name, text });
-            resolve(
-                SourceText { name, text },
-                &mut extends,
-                DataSet { electricity: &electricity, fleets: &fleets },
-            )
-            .map(|r| Ready::Scenario(Box::new(r.input)))
-            .map_err(|e| e.to_string())
+            resolve(SourceText { name, text }, &mut extends, DataSet { electricity, fleets })
+                .map(|r| Ready::Scenario(Box::new(r.input)))
+                .map_err(|e| e.to_string())
         }
     }
 }
