@@ -53,12 +53,6 @@ impl Loaded {
     pub fn prepare(&self) -> Result<Prepared<'_>, CliError> {
         Ok(prepare(&self.programme, &self.resolved.input)?)
     }
-
-    /// Demand by region, year and category under the scenario's deterministic run.
-    pub fn demand_rows(&self, p: &Prepared<'_>) -> Result<Vec<DemandRow>, CliError> {
-        let outcome = simulate(&self.resolved.input);
-        demand_rows(p, &self.resolved.input, &outcome, &[]).map_err(CliError::Usage)
-    }
 }
 
 #[derive(Serialize)]
@@ -75,22 +69,19 @@ struct DemandReport<'a> {
 /// `suanli demand FILE`.
 pub fn run(file: &Path, scenario: Option<&str>, format: Format, out: Option<&Path>) -> Result<(), CliError> {
     let data = load_data()?;
-    let loaded = load(file, scenario, &data)?;
-    let p = loaded.prepare()?;
-    let rows = loaded.demand_rows(&p)?;
-    let prog = &loaded.programme;
-    let items = p.items(&loaded.resolved.input, prog.last_year);
+    let c = compute(file, scenario, 0, 1, &data, true)?;
+    let (prog, scenario) = (&c.loaded.programme, &c.loaded.resolved.input.name);
     let text = match format {
         Format::Json => json_text(&DemandReport {
             programme: &prog.name,
             description: &prog.description,
-            scenario: &loaded.resolved.input.name,
+            scenario,
             attribution: ATTRIBUTION,
-            rows: &rows,
-            items_last_year: &items,
+            rows: &c.rows,
+            items_last_year: &c.items,
         })?,
-        Format::Csv => csv_text(&rows)?,
-        Format::Table => render_demand(prog, &loaded.resolved.input.name, &rows, &items),
+        Format::Csv => csv_text(&c.rows)?,
+        Format::Table => render_demand(prog, scenario, &c.rows, &c.items),
     };
     emit(&text, out)
 }
@@ -193,6 +184,8 @@ pub struct Computed {
     pub first: Vec<FirstShortfall>,
     /// Odds of a shortfall (in the order of `cover`) when `draws` > 0.
     pub odds: Option<Vec<ShortfallOdds>>,
+    /// Every item in the programme's last year, largest first.
+    pub items: Vec<ItemRow>,
 }
 
 /// Reads the programme, runs it against its scenario and, with `draws`, the Monte Carlo
@@ -208,10 +201,11 @@ pub fn compute(
     let loaded = load(file, scenario, data)?;
     let p = loaded.prepare()?;
     let input = &loaded.resolved.input;
-    let rows = loaded.demand_rows(&p)?;
     let outcome = simulate(input);
+    let rows = demand_rows(&p, input, &outcome, &[]).map_err(CliError::Usage)?;
     let cover = cover(&p, input, &outcome, &[]);
     let first = first_shortfalls(&cover);
+    let items = p.items(input, loaded.programme.last_year);
     let odds = (draws > 0).then(|| {
         let model = Model::new(input, &loaded.resolved.uncertainty);
         let progress = Progress::new(draws, "draws", quiet);
@@ -219,7 +213,7 @@ pub fn compute(
         progress.finish();
         odds
     });
-    Ok(Computed { loaded, rows, cover, first, odds })
+    Ok(Computed { loaded, rows, cover, first, odds, items })
 }
 
 /// `suanli race --demand FILE`: demand beside supply, and with `draws` the odds of a

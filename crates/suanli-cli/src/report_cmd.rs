@@ -55,6 +55,7 @@ pub fn run(
         cover: &c.cover,
         first: &c.first,
         odds: c.odds.as_deref(),
+        items: &c.items,
     });
     let demand_figure = demand_section.as_ref().map(|d| d.figure(ATTRIBUTION));
     let figure = NationChart {

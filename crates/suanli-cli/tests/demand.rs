@@ -128,6 +128,8 @@ fn the_report_shows_the_programme() {
         "Need beside the share of supply it may use, China",
         "P(shortfall)",
         "covered in every year",
+        "<th>item, 2030</th>",
+        "applications.agents",
     ] {
         assert!(html.contains(needle), "{needle} missing from the report");
     }

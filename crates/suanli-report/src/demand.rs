@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use suanli_mc::demand::ShortfallOdds;
 use suanli_nation::demand::cover::{CoverRow, FirstShortfall};
-use suanli_nation::demand::{Category, DemandRow};
+use suanli_nation::demand::{Category, DemandRow, ItemRow};
 
 use crate::chart::{Figure, Line, Panel, XyPanel, PALETTE};
 use crate::scale::label;
@@ -28,6 +28,8 @@ pub struct DemandSection<'a> {
     pub first: &'a [FirstShortfall],
     /// Odds of a shortfall, in the order of `cover`, when draws were run.
     pub odds: Option<&'a [ShortfallOdds]>,
+    /// Every item in the programme's last year, largest first.
+    pub items: &'a [ItemRow],
 }
 
 impl DemandSection<'_> {
@@ -167,5 +169,25 @@ pub fn demand_section(d: &DemandSection<'_>, figure: &Figure) -> String {
         }
     }
     h.push_str("</ul>\n");
+    if let Some(year) = d.items.first().map(|i| i.year) {
+        let total: f64 = d.items.iter().map(|i| i.h100e).sum();
+        let _ = writeln!(
+            h,
+            "<table><tr><th>item, {year}</th><th>region</th><th>for</th><th>FLOP per year</th><th>H100e</th><th>share</th></tr>"
+        );
+        for i in d.items {
+            let share = if total > 0.0 { i.h100e / total * 100.0 } else { 0.0 };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.2e}</td><td class=\"n\">{}</td><td class=\"n\">{share:.1} %</td></tr>",
+                escape(&i.item),
+                escape(&i.region),
+                i.category,
+                i.flop_per_year,
+                label(i.h100e, false),
+            );
+        }
+        h.push_str("</table>\n");
+    }
     h
 }
