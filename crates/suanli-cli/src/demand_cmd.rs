@@ -10,6 +10,8 @@ use suanli_mc::run::Model;
 use suanli_nation::demand::cover::{cover, first_shortfalls, CoverRow, FirstShortfall};
 use suanli_nation::demand::{demand_rows, prepare, DemandRow, ItemRow, Prepared};
 use suanli_nation::simulate;
+use suanli_report::chart::Figure;
+use suanli_report::demand::DemandSection;
 use suanli_scenario::builtin::builtin_scenario;
 use suanli_scenario::programme::{parse_programme, Programme};
 use suanli_scenario::resolve::Resolved;
@@ -18,7 +20,7 @@ use suanli_scenario::SourceText;
 use crate::error::CliError;
 use crate::load::{load_data, load_scenario, read_text, Data};
 use crate::mc_cmd::Progress;
-use crate::output::{csv_text, emit, json_text};
+use crate::output::{csv_text, emit, json_text, write_atomic};
 use crate::race::ATTRIBUTION;
 use crate::table::{num, pct, Table};
 use crate::Format;
@@ -67,9 +69,18 @@ struct DemandReport<'a> {
 }
 
 /// `suanli demand FILE`.
-pub fn run(file: &Path, scenario: Option<&str>, format: Format, out: Option<&Path>) -> Result<(), CliError> {
+pub fn run(
+    file: &Path,
+    scenario: Option<&str>,
+    format: Format,
+    out: Option<&Path>,
+    chart: Option<&Path>,
+) -> Result<(), CliError> {
     let data = load_data()?;
     let c = compute(file, scenario, 0, 1, &data, true)?;
+    if let Some(path) = chart {
+        write_atomic(path, c.figure().to_svg().as_bytes())?;
+    }
     let (prog, scenario) = (&c.loaded.programme, &c.loaded.resolved.input.name);
     let text = match format {
         Format::Json => json_text(&DemandReport {
@@ -216,6 +227,27 @@ pub fn compute(
     Ok(Computed { loaded, rows, cover, first, odds, items })
 }
 
+impl Computed {
+    /// The report's section on the programme.
+    pub fn section(&self) -> DemandSection<'_> {
+        DemandSection {
+            programme: &self.loaded.programme.name,
+            description: &self.loaded.programme.description,
+            scenario: &self.loaded.resolved.input.name,
+            rows: &self.rows,
+            cover: &self.cover,
+            first: &self.first,
+            odds: self.odds.as_deref(),
+            items: &self.items,
+        }
+    }
+
+    /// Its chart: need by category, and need beside supply (bands with draws).
+    pub fn figure(&self) -> Figure {
+        self.section().figure(ATTRIBUTION)
+    }
+}
+
 /// `suanli race --demand FILE`: demand beside supply, and with `draws` the odds of a
 /// shortfall.
 pub fn run_cover(
@@ -225,9 +257,13 @@ pub fn run_cover(
     seed: u64,
     format: Format,
     out: Option<&Path>,
+    chart: Option<&Path>,
 ) -> Result<(), CliError> {
     let data = load_data()?;
     let c = compute(file, scenario, draws, seed, &data, format != Format::Table)?;
+    if let Some(path) = chart {
+        write_atomic(path, c.figure().to_svg().as_bytes())?;
+    }
     let text = match format {
         Format::Json => json_text(&CoverReport {
             programme: &c.loaded.programme.name,

@@ -82,7 +82,9 @@ enum Command {
         /// A demand programme (TOML, see examples/demand/): show its demand beside each
         /// region's supply over the programme's years, the first year of shortfall and
         /// the limit that binds then.
-        #[arg(long, conflicts_with_all = ["from", "to", "chart", "bands"])]
+        /// With --chart, the chart shows the programme's need beside supply (with 5-95 %
+        /// bands when --draws is given).
+        #[arg(long, conflicts_with_all = ["from", "to", "bands"])]
         demand: Option<PathBuf>,
         /// With --demand: Monte Carlo draws of the scenario's and the programme's uncertain
         /// values for the probability of a shortfall by year (0: none).
@@ -106,6 +108,10 @@ enum Command {
         /// Write to this file (atomically) instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write a chart (SVG): accelerators needed by category, and need beside the
+        /// share of supply, per region.
+        #[arg(long)]
+        chart: Option<PathBuf>,
     },
     /// Check quantitative claims from the public debate against data and scenarios.
     Claims {
@@ -290,8 +296,16 @@ enum Command {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Race { scenario, demand: Some(file), draws, seed, format, out, .. } => {
-            demand_cmd::run_cover(&file, scenario.as_deref(), draws, seed, format, out.as_deref())
+        Command::Race { scenario, demand: Some(file), draws, seed, format, out, chart, .. } => {
+            demand_cmd::run_cover(
+                &file,
+                scenario.as_deref(),
+                draws,
+                seed,
+                format,
+                out.as_deref(),
+                chart.as_deref(),
+            )
         }
         Command::Race { scenario, from, to, format, out, chart, bands, .. } => race::run(
             scenario.as_deref().unwrap_or("baseline"),
@@ -302,8 +316,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             chart.as_deref(),
             bands,
         ),
-        Command::Demand { file, scenario, format, out } => {
-            demand_cmd::run(&file, scenario.as_deref(), format, out.as_deref())
+        Command::Demand { file, scenario, format, out, chart } => {
+            demand_cmd::run(&file, scenario.as_deref(), format, out.as_deref(), chart.as_deref())
         }
         Command::Claims { scenario, claims, draws, seed, format, out } => {
             claims_cmd::run(&scenario, claims.as_deref(), draws, seed, format, out.as_deref())

@@ -7,7 +7,6 @@ use suanli_data::sources::TABLE_SOURCES;
 use suanli_mc::run::{default_pairs, monte_carlo, McConfig, Model};
 use suanli_nation::crossing::crossings;
 use suanli_nation::simulate;
-use suanli_report::demand::DemandSection;
 use suanli_report::html::{report, Report};
 use suanli_report::nation::NationChart;
 use suanli_report::site::site_figure;
@@ -47,16 +46,7 @@ pub fn run(
     // The programme runs under the report's scenario, so that its supply is the one shown.
     let demand =
         demand.map(|f| compute(f, Some(scenario), draws.min(2000), seed, &data, true)).transpose()?;
-    let demand_section = demand.as_ref().map(|c| DemandSection {
-        programme: &c.loaded.programme.name,
-        description: &c.loaded.programme.description,
-        scenario: &c.loaded.resolved.input.name,
-        rows: &c.rows,
-        cover: &c.cover,
-        first: &c.first,
-        odds: c.odds.as_deref(),
-        items: &c.items,
-    });
+    let demand_section = demand.as_ref().map(|c| c.section());
     let demand_figure = demand_section.as_ref().map(|d| d.figure(ATTRIBUTION));
     let figure = NationChart {
         outcome: &outcome,

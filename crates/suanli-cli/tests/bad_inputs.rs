@@ -78,10 +78,34 @@ fn every_bad_input_is_refused_cleanly() {
                 ],
             ),
             "demand" => {
-                let o = suanli(dir.path(), &["demand", name, "--format", "json", "--out", "out/demand.json"]);
+                let o = suanli(
+                    dir.path(),
+                    &[
+                        "demand",
+                        name,
+                        "--format",
+                        "json",
+                        "--out",
+                        "out/demand.json",
+                        "--chart",
+                        "out/demand.svg",
+                    ],
+                );
                 let cover = suanli(
                     dir.path(),
-                    &["race", "--demand", name, "--draws", "20", "--format", "csv", "--out", "out/cover.csv"],
+                    &[
+                        "race",
+                        "--demand",
+                        name,
+                        "--draws",
+                        "20",
+                        "--format",
+                        "csv",
+                        "--out",
+                        "out/cover.csv",
+                        "--chart",
+                        "out/c.svg",
+                    ],
                 );
                 assert_eq!(stderr(&o), stderr(&cover), "{path}: demand and race --demand disagree");
                 o

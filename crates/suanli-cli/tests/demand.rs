@@ -109,6 +109,19 @@ fn a_shortfall_names_its_year_and_limit() {
 }
 
 #[test]
+fn charts_are_written_by_both_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = suanli(dir.path(), &["demand", EXAMPLE, "--chart", "d.svg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let svg = std::fs::read_to_string(dir.path().join("d.svg")).unwrap();
+    assert!(svg.contains("Accelerators the programme needs, China") && !svg.contains("5-95 % bands"));
+    let o = suanli(dir.path(), &["race", "--demand", EXAMPLE, "--draws", "100", "--chart", "c.svg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let svg = std::fs::read_to_string(dir.path().join("c.svg")).unwrap();
+    assert!(svg.contains("Need beside the share of supply it may use, China (5-95 % bands)"));
+}
+
+#[test]
 fn demand_flags_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     assert_user_error(&suanli(dir.path(), &["race", "--demand", EXAMPLE, "--from", "2025"]), &["--from"]);
