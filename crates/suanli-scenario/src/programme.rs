@@ -84,7 +84,12 @@ impl Quantity {
         };
         let q = un.dist.quantile(uk);
         let v = match un.of {
-            Of::Value => q,
+            // The base-year value of a growing series, or the constant.
+            Of::Value => Series {
+                points: vec![(self.series.points[0].0, q)],
+                growth_per_year: self.series.growth_per_year,
+            }
+            .at(year),
             Of::Scale => self.series.at(year) * q,
             Of::Growth => Series { points: self.series.points.clone(), growth_per_year: Some(q) }.at(year),
         };

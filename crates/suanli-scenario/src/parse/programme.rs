@@ -287,6 +287,16 @@ impl Builder<'_, '_> {
         }
         let draw = match &pv.uncertain {
             Some(un) => {
+                if un.of == crate::uncertainty::Of::Value && series.points.len() > 1 {
+                    self.p.diags.push(
+                        un.loc
+                            .error(format!("`{label}` is a per-year table: a draw cannot replace its value"))
+                            .with_hint(
+                                "use `of = \"scale\"` to scale the table, or `of = \"growth_per_year\"`",
+                            ),
+                    );
+                    ok = false;
+                }
                 if un.draw != crate::uncertainty::DrawScope::Shared {
                     self.p.diags.push(
                         un.loc
@@ -521,5 +531,22 @@ mod tests {
             .unwrap_err()
             .join("\n");
         assert!(e.contains("has a distribution but no value"), "{e}");
+        let e = run(&format!("{HEAD}[training.a]\nruns_per_year = {{ years = {{ 2025 = 1, 2030 = 2 }}, uncertain = {{ dist = \"uniform\", min = 0, max = 1 }} }}\nflop_per_run = 1\n"))
+            .unwrap_err()
+            .join("\n");
+        assert!(e.contains("per-year table"), "{e}");
+    }
+
+    #[test]
+    fn a_drawn_value_keeps_the_growth() {
+        let p = run(&format!(
+            "{HEAD}[training.a]\nflop_per_run = 1\n\
+             runs_per_year = {{ value = 2, base_year = 2025, growth_per_year = 1.0, uncertain = {{ dist = \"uniform\", min = 2, max = 4 }} }}\n"
+        ))
+        .unwrap();
+        let q = &p.runs[0].runs_per_year;
+        assert_eq!(q.at(2027, &[]), 8.0);
+        // The draw sets the base-year value (3 at u = 0.5); the growth applies after it.
+        assert_eq!(q.at(2027, &[0.5]), 12.0);
     }
 }
