@@ -13,7 +13,7 @@ use suanli_nation::simulate;
 use suanli_report::chart::Figure;
 use suanli_report::demand::DemandSection;
 use suanli_scenario::builtin::builtin_scenario;
-use suanli_scenario::programme::{parse_programme, Programme};
+use suanli_scenario::programme::{builtin_programme, parse_programme, Programme, BUILTIN_PROGRAMMES};
 use suanli_scenario::resolve::Resolved;
 use suanli_scenario::SourceText;
 
@@ -33,10 +33,21 @@ pub struct Loaded {
     pub resolved: Resolved,
 }
 
-/// Reads a programme file and resolves its scenario.
+/// Reads a programme (a built-in name, as scenarios are, or a file) and resolves its
+/// scenario.
 pub fn load(path: &Path, scenario: Option<&str>, data: &Data) -> Result<Loaded, CliError> {
-    let text = read_text(path)?;
-    let programme = parse_programme(&SourceText { name: path.display().to_string(), text })?;
+    let src = match path.to_str().and_then(builtin_programme) {
+        Some(src) => src,
+        None if !path.exists() => {
+            return Err(CliError::Usage(format!(
+                "failed to find programme `{}`: it is neither a built-in programme ({}) nor a file",
+                path.display(),
+                BUILTIN_PROGRAMMES.join(", ")
+            )))
+        }
+        None => SourceText { name: path.display().to_string(), text: read_text(path)? },
+    };
+    let programme = parse_programme(&src)?;
     let spec = match scenario {
         Some(s) => s.to_string(),
         None if builtin_scenario(&programme.scenario).is_some() => programme.scenario.clone(),

@@ -98,7 +98,8 @@ enum Command {
     /// compute by year, region and category, and the accelerators and power it takes
     /// under the scenario's chips and PUE.
     Demand {
-        /// Programme file (TOML; see examples/demand/ and docs/demand.md).
+        /// Programme file (TOML; see examples/demand/ and docs/demand.md), or a built-in
+        /// programme's name (ai-manufacturing).
         file: PathBuf,
         /// Scenario to use instead of the one the programme names.
         #[arg(long)]

@@ -126,7 +126,13 @@ fn demand_flags_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     assert_user_error(&suanli(dir.path(), &["race", "--demand", EXAMPLE, "--from", "2025"]), &["--from"]);
     assert_user_error(&suanli(dir.path(), &["race", "--draws", "10"]), &["--demand"]);
-    assert_user_error(&suanli(dir.path(), &["demand", "nowhere.toml"]), &["nowhere.toml"]);
+    assert_user_error(
+        &suanli(dir.path(), &["demand", "nowhere.toml"]),
+        &["nowhere.toml", "ai-manufacturing"],
+    );
+    // The example is built in: the same rows by name, from any directory.
+    let by_name = json(&["demand", "ai-manufacturing", "--format", "json"]);
+    assert_eq!(by_name["rows"], json(&["demand", EXAMPLE, "--format", "json"])["rows"]);
 }
 
 #[test]

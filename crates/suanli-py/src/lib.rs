@@ -124,7 +124,7 @@ fn dict_scenario_error(py: Python<'_>, mut e: ScenarioError, dict_text: Option<&
     scenario_error(py, &e)
 }
 
-/// A demand programme (path or dict; `suanli demand` and `suanli race --demand`): demand
+/// A demand programme (built-in name, path or dict; `suanli demand` and `suanli race --demand`): demand
 /// rows, every item in the last year, demand beside supply, first shortfalls and, with
 /// `draws`, the odds of a shortfall. The scenario is `scenario`, else the programme's own.
 #[pyfunction]
@@ -138,7 +138,7 @@ fn demand<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     use suanli_nation::demand::cover::{cover, first_shortfalls};
     use suanli_nation::demand::{demand_rows, prepare};
-    let (src, dir) = input_text(py, programme, |_| None)?;
+    let (src, dir) = input_text(py, programme, suanli_scenario::programme::builtin_programme)?;
     let dict_text = (src.name == DICT_NAME).then(|| src.text.clone());
     let prog = suanli_scenario::programme::parse_programme(&src)
         .map_err(|e| dict_scenario_error(py, e, dict_text.as_deref()))?;

@@ -220,6 +220,8 @@ def test_demand_equals_the_cli_and_errors_name_the_key():
     np.testing.assert_allclose(d.odds["probability"], [o["probability"] for o in cover["odds"]], rtol=0, atol=0)
     assert d.first_shortfall == cover["first_shortfall"]
     assert suanli.demand(example).odds is None
+    built_in = suanli.demand("ai-manufacturing")
+    np.testing.assert_allclose(built_in.rows["h100e"], d.rows["h100e"], rtol=1e-12)
     small = {
         "programme": {"name": "p", "region": "china", "first_year": 2026, "last_year": 2027},
         "training": {"t": {"runs_per_year": 1, "flop_per_run": 1e24}},

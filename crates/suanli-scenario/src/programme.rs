@@ -35,6 +35,7 @@
 //! `growth_per_year`) and may carry `uncertain = { ... }` as scenario values do.
 //! [`parse_programme`] reports every problem at once with file, line and column.
 
+use crate::diag::SourceText;
 use crate::parse::Loc;
 use crate::series::Series;
 use crate::uncertainty::{Of, Uncertain};
@@ -43,6 +44,19 @@ pub use crate::parse::programme::parse_programme;
 
 /// Scenario a programme runs under when it names none.
 pub const DEFAULT_SCENARIO: &str = "baseline";
+
+/// Names of the built-in programmes (the examples of `examples/demand/`).
+pub const BUILTIN_PROGRAMMES: [&str; 1] = ["ai-manufacturing"];
+
+const BUILTIN_TEXTS: [&str; 1] = [include_str!("../../../examples/demand/ai-manufacturing.toml")];
+
+/// The text of a built-in programme, named `built-in NAME` in diagnostics.
+pub fn builtin_programme(name: &str) -> Option<SourceText> {
+    BUILTIN_PROGRAMMES
+        .iter()
+        .position(|n| *n == name)
+        .map(|i| SourceText { name: format!("built-in {name}"), text: BUILTIN_TEXTS[i].to_string() })
+}
 
 /// A number of a programme: its value over the years and, optionally, its distribution.
 #[derive(Debug, Clone, PartialEq)]

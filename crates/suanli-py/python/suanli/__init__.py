@@ -214,7 +214,8 @@ class Demand:
 
 
 def demand(programme: Input, *, scenario: "Input | None" = None, draws: int = 0, seed: int = 1) -> Demand:
-    """What a demand programme (a path, or a dict shaped like the file) needs by year,
+    """What a demand programme (a built-in name such as ``"ai-manufacturing"``, a path, or a
+    dict shaped like the file) needs by year,
     region and category, beside the supply of its scenario (``scenario``, else the one the
     programme names); with ``draws``, the odds of a shortfall by year."""
     r = _suanli.demand(_spec(programme), None if scenario is None else _spec(scenario), draws, seed)
