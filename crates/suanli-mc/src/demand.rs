@@ -31,7 +31,7 @@ pub struct ShortfallOdds {
     pub probability: f64,
     /// Median demand over the draws, H100e.
     pub demand_h100e_p50: f64,
-    /// 5th and 95th percentiles of demand, H100e.
+    /// 5th percentile of demand, H100e.
     pub demand_h100e_p5: f64,
     /// 95th percentile of demand, H100e.
     pub demand_h100e_p95: f64,

@@ -270,19 +270,25 @@ impl Prepared<'_> {
     }
 }
 
-/// Watts (all-in) and IT watts per hardware FLOP/s of a region's fleet in a year.
+/// Watts (all-in) and IT watts per hardware FLOP/s of a region's fleet in a year; an
+/// error when the region has no fleet that year (or the year is outside the scenario).
 pub fn watts_per_flops(
     input: &NationInput,
     outcome: &Outcome,
     region: usize,
     year: i32,
-) -> Option<(f64, f64)> {
+) -> Result<(f64, f64), String> {
     let i = outcome.at(region, year);
-    let y = input.year_index(year)?;
-    (outcome.installed_flops[i] > 0.0).then(|| {
-        let all_in = outcome.ai_power_demand_gw[i] * 1e9 / outcome.installed_flops[i];
-        (all_in, all_in / input.regions[region].pue[y])
-    })
+    match input.year_index(year) {
+        Some(y) if outcome.installed_flops[i] > 0.0 => {
+            let all_in = outcome.ai_power_demand_gw[i] * 1e9 / outcome.installed_flops[i];
+            Ok((all_in, all_in / input.regions[region].pue[y]))
+        }
+        _ => Err(format!(
+            "{} has no accelerators in {year} in scenario `{}`: no watts per FLOP/s to use",
+            input.regions[region].name, input.name
+        )),
+    }
 }
 
 /// Rows by region, year and category (then `total` per region-year), deterministic or
@@ -310,12 +316,7 @@ pub fn demand_rows(
                 }
             });
             let region = &input.regions[r];
-            let (w_all_in, w_it) = watts_per_flops(input, outcome, r, year).ok_or_else(|| {
-                format!(
-                    "{} has no accelerators in {year} in scenario `{}`: no watts per FLOP/s to use",
-                    region.name, input.name
-                )
-            })?;
+            let (w_all_in, w_it) = watts_per_flops(input, outcome, r, year)?;
             let load_factor = region.load_factor[input.year_index(year).unwrap_or(0)];
             let row = |category: &'static str, s: [f64; 4]| DemandRow {
                 region: region.name.clone(),
@@ -363,9 +364,7 @@ pub fn network_load(
     year: i32,
     u: &[f64],
 ) -> Result<NetworkLoad, String> {
-    let (_, w_it) = watts_per_flops(input, outcome, region, year).ok_or_else(|| {
-        format!("{} has no accelerators in {year} in scenario `{}`", input.regions[region].name, input.name)
-    })?;
+    let (_, w_it) = watts_per_flops(input, outcome, region, year)?;
     let mut load = NetworkLoad { inference_it_mw: 0.0, flexible_h100_hours: 0.0 };
     p.needs(year, u, |n| {
         if n.region != region {
