@@ -6,10 +6,12 @@ use std::path::Path;
 
 use serde::Serialize;
 use suanli_mc::demand::{shortfall_odds, ShortfallOdds};
+use suanli_mc::output::region_index;
 use suanli_mc::run::Model;
 use suanli_nation::demand::cover::{cover, first_shortfalls, CoverRow, FirstShortfall};
-use suanli_nation::demand::{demand_rows, prepare, DemandRow, ItemRow, Prepared};
+use suanli_nation::demand::{demand_rows, network_load, prepare, DemandRow, ItemRow, Prepared};
 use suanli_nation::simulate;
+use suanli_network::programme::ProgrammeLoad;
 use suanli_report::chart::Figure;
 use suanli_report::demand::DemandSection;
 use suanli_scenario::builtin::builtin_scenario;
@@ -66,6 +68,47 @@ impl Loaded {
     pub fn prepare(&self) -> Result<Prepared<'_>, CliError> {
         Ok(prepare(&self.programme, &self.resolved.input)?)
     }
+}
+
+/// The load the programme at `path` puts in `year` on a network of `region` (default: its
+/// only region), times `share`; and a line saying whose load it is.
+pub fn network_load_of(
+    path: &Path,
+    year: i32,
+    share: f64,
+    region: Option<&str>,
+) -> Result<(ProgrammeLoad, String), CliError> {
+    let data = load_data()?;
+    let loaded = load(path, None, &data)?;
+    let p = loaded.prepare()?;
+    let (prog, input) = (&loaded.programme, &loaded.resolved.input);
+    if !(prog.first_year..=prog.last_year).contains(&year) {
+        return Err(CliError::Usage(format!(
+            "--year {year}: programme `{}` covers {}..{}",
+            prog.name, prog.first_year, prog.last_year
+        )));
+    }
+    let region = match region {
+        Some(r) => region_index(input, r).ok().filter(|k| p.regions.contains(k)),
+        None if p.regions.len() == 1 => Some(p.regions[0]),
+        None => None,
+    }
+    .ok_or_else(|| {
+        let names: Vec<&str> = p.regions.iter().map(|&r| input.regions[r].id.as_str()).collect();
+        CliError::Usage(format!(
+            "{}: pass --demand-region, one of the programme's regions: {}",
+            path.display(),
+            names.join(", ")
+        ))
+    })?;
+    let load = network_load(&p, input, &simulate(input), region, year, &[]).map_err(CliError::Usage)?;
+    let load = ProgrammeLoad {
+        inference_it_mw: load.inference_it_mw * share,
+        flexible_h100_hours: load.flexible_h100_hours * share,
+    };
+    let what =
+        format!("programme {} in {} {year} (share {})", prog.name, input.regions[region].name, pct(share));
+    Ok((load, what))
 }
 
 #[derive(Serialize)]

@@ -3,16 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use suanli_nation::demand::network_load;
-use suanli_nation::simulate;
 use suanli_network::file::{parse_network, LoadedNetwork};
-use suanli_network::programme::{apply_programme, ProgrammeLoad};
+use suanli_network::programme::apply_programme;
 use suanli_network::{plan, NetworkPlan};
 use suanli_report::chart::Figure;
 use suanli_report::network::{network_figure, Places};
 
 use crate::error::CliError;
-use crate::load::{load_data, read_text};
+use crate::load::read_text;
 use crate::output::{emit, write_atomic};
 use crate::site_cmd::{check_out_dir, clean, dispatch_csv, plan_error, Spinner};
 use crate::site_file::beside;
@@ -163,47 +161,13 @@ pub fn load_with_programme(
     if !(args.demand_share > 0.0 && args.demand_share <= 1.0) {
         return Err(CliError::Usage(format!("--demand-share {} must be in (0, 1]", args.demand_share)));
     }
-    let data = load_data()?;
-    let loaded = crate::demand_cmd::load(path, None, &data)?;
-    let p = loaded.prepare()?;
-    let (prog, input) = (&loaded.programme, &loaded.resolved.input);
-    if !(prog.first_year..=prog.last_year).contains(&year) {
-        return Err(CliError::Usage(format!(
-            "--year {year}: programme `{}` covers {}..{}",
-            prog.name, prog.first_year, prog.last_year
-        )));
-    }
-    let names: Vec<&str> = p.regions.iter().map(|&r| input.regions[r].id.as_str()).collect();
-    let region = match &args.demand_region {
-        Some(r) => p
-            .regions
-            .iter()
-            .copied()
-            .find(|&k| input.regions[k].id == *r || input.regions[k].name.eq_ignore_ascii_case(r)),
-        None if p.regions.len() == 1 => Some(p.regions[0]),
-        None => None,
-    }
-    .ok_or_else(|| {
-        CliError::Usage(format!(
-            "{}: pass --demand-region, one of the programme's regions: {}",
-            path.display(),
-            names.join(", ")
-        ))
-    })?;
-    let outcome = simulate(input);
-    let load = network_load(&p, input, &outcome, region, year, &[]).map_err(CliError::Usage)?;
-    let load = ProgrammeLoad {
-        inference_it_mw: load.inference_it_mw * args.demand_share,
-        flexible_h100_hours: load.flexible_h100_hours * args.demand_share,
-    };
+    let (load, what) =
+        crate::demand_cmd::network_load_of(path, year, args.demand_share, args.demand_region.as_deref())?;
     apply_programme(&mut net.input, &load)
         .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
     if !quiet {
         eprintln!(
-            "programme {} in {} {year} (share {}): {:.1} MW of interactive inference IT over {} demand centres; {:.3e} H100-hours of training, fine-tuning and batch work as the training quota",
-            prog.name,
-            input.regions[region].name,
-            crate::table::pct(args.demand_share),
+            "{what}: {:.1} MW of interactive inference IT over {} demand centres; {:.3e} H100-hours of training, fine-tuning and batch work as the training quota",
             load.inference_it_mw,
             net.input.demands.len(),
             load.flexible_h100_hours
