@@ -12,25 +12,22 @@
 //!                            x_I = y - K_II^-1 K_IB x_B
 //! ```
 //!
-//! `K_II` is factorised by faer's sparse LDL' (it has the sparsity of the hours
-//! alone), `K_II^-1 K_IB` is formed in blocks of columns with faer's multi-column solve
-//! (dense kernels), and `S` — positive definite, since the border columns are primal
-//! unknowns of a quasi-definite matrix — by a small dense LDL'. No library offers a
+//! `K_II` is put in its approximate-minimum-degree order once and factorised by faer's
+//! sparse LDL' (it has the sparsity of the hours alone); `K_II^-1 K_IB` is formed in one
+//! block of border columns per thread, stored by row when faer's factor is simplicial
+//! ([`solve_by_rows`]); and `S` — positive definite, since the border columns are primal
+//! unknowns of a quasi-definite matrix — is factorised by a small dense LDL'. No library offers a
 //! sparse LDL' with a dense trailing Schur complement of chosen columns, hence this file.
 
 use clarabel::algebra::CscMatrix;
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::cholesky::ldlt::factor::LdltParams;
-use faer::sparse::linalg::cholesky::{LdltRef, SymbolicCholesky};
+use faer::sparse::linalg::cholesky::{LdltRef, SymbolicCholesky, SymbolicCholeskyRaw, SymmetricOrdering};
 use faer::{Conj, MatMut, Par, Spec};
 use rayon::prelude::*;
 
 use crate::augmented::Failure;
-use crate::ldl::{amd_symbolic, faer_factor, REGULARIZE_DELTA, REGULARIZE_EPS};
-
-/// Border columns solved for at once when forming `K_II^-1 K_IB` (memory: interior size
-/// x this many values).
-const BLOCK: usize = 16;
+use crate::ldl::{amd_positions, faer_factor, symbolic, REGULARIZE_DELTA, REGULARIZE_EPS};
 
 /// Where an entry of the full matrix goes.
 #[derive(Debug, Clone, Copy)]
@@ -90,31 +87,53 @@ impl BorderedLdl {
         for (i, &j) in full_of.iter().enumerate() {
             interior_of[j] = i;
         }
+        let ni = full_of.len();
+        // The interior in its elimination order: faer then needs no permutation of the
+        // right sides, which on the full ten-site year was a quarter of the solve time.
+        let position = {
+            let interior_entries = |j: usize| {
+                (matrix.colptr[j]..matrix.colptr[j + 1])
+                    .map(|k| matrix.rowval[k])
+                    .filter(|&i| border_of[i] == usize::MAX)
+                    .map(|i| interior_of[i])
+            };
+            let (mut colptr, mut rowval) = (vec![0], Vec::new());
+            for &j in &full_of {
+                rowval.extend(interior_entries(j));
+                colptr.push(rowval.len());
+            }
+            amd_positions(ni, &colptr, &rowval)?
+        };
+        for i in interior_of.iter_mut().filter(|i| **i != usize::MAX) {
+            *i = position[*i];
+        }
         let mut dest = vec![Dest::Interior(0); matrix.nzval.len()];
-        let (mut ii_colptr, mut ii_rowval) = (vec![0], Vec::new());
+        let mut interior: Vec<(usize, usize, usize)> = Vec::new(); // (column, row, full entry)
         let mut coupling: Vec<(usize, usize, usize)> = Vec::new(); // (border, interior row, full entry)
         for j in 0..n {
-            for (k, slot) in dest.iter_mut().enumerate().take(matrix.colptr[j + 1]).skip(matrix.colptr[j]) {
+            for k in matrix.colptr[j]..matrix.colptr[j + 1] {
                 let i = matrix.rowval[k];
-                *slot = match (border_of[i], border_of[j]) {
+                match (border_of[i], border_of[j]) {
                     (usize::MAX, usize::MAX) => {
-                        ii_rowval.push(interior_of[i]);
-                        Dest::Interior(ii_rowval.len() - 1)
+                        let (r, c) = (interior_of[i], interior_of[j]);
+                        interior.push((r.max(c), r.min(c), k));
                     }
-                    (usize::MAX, b) => {
-                        coupling.push((b, interior_of[i], k));
-                        Dest::Coupling(0)
-                    }
-                    (b, usize::MAX) => {
-                        coupling.push((b, interior_of[j], k));
-                        Dest::Coupling(0)
-                    }
-                    (a, b) => Dest::Border(a, b),
-                };
+                    (usize::MAX, b) => coupling.push((b, interior_of[i], k)),
+                    (b, usize::MAX) => coupling.push((b, interior_of[j], k)),
+                    (a, b) => dest[k] = Dest::Border(a, b),
+                }
             }
-            if border_of[j] == usize::MAX {
-                ii_colptr.push(ii_rowval.len());
-            }
+        }
+        interior.sort_unstable();
+        let mut ii_colptr = vec![0; ni + 1];
+        let mut ii_rowval = Vec::with_capacity(interior.len());
+        for (pos, &(c, r, k)) in interior.iter().enumerate() {
+            ii_colptr[c + 1] = pos + 1;
+            ii_rowval.push(r);
+            dest[k] = Dest::Interior(pos);
+        }
+        for c in 0..ni {
+            ii_colptr[c + 1] = ii_colptr[c + 1].max(ii_colptr[c]);
         }
         coupling.sort_unstable();
         let mut ib_colptr = vec![0; nb + 1];
@@ -127,18 +146,26 @@ impl BorderedLdl {
         for b in 0..nb {
             ib_colptr[b + 1] = ib_colptr[b + 1].max(ib_colptr[b]);
         }
-        let ni = full_of.len();
-        let symbolic = amd_symbolic(ni, &ii_colptr, &ii_rowval)?;
+        let symbolic = symbolic(ni, &ii_colptr, &ii_rowval, SymmetricOrdering::Identity)?;
         let par = Par::Seq;
+        // One block of border columns per thread (the ten-site year: 33 columns, 196 MB
+        // each; blocks of 8 and 16 columns shared among the threads were 1.6 and 1.1 times
+        // slower, as each block is a pass over L).
+        let threads = rayon::current_num_threads().clamp(1, nb.max(1));
+        let width = nb.div_ceil(threads).max(1);
         let req = StackReq::any_of(&[
             symbolic.factorize_numeric_ldlt_scratch::<f64>(par, Spec::<LdltParams, f64>::default()),
-            symbolic.solve_in_place_scratch::<f64>(BLOCK, par),
+            symbolic.solve_in_place_scratch::<f64>(width, par),
         ]);
         let factor_values = vec![0.0; symbolic.len_val()];
-        let symbolic_scratch = symbolic.solve_in_place_scratch::<f64>(BLOCK, par);
+        let block_scratch = symbolic.solve_in_place_scratch::<f64>(width, par);
+        let mut interior_signs = vec![0; ni];
+        for (i, &j) in full_of.iter().enumerate() {
+            interior_signs[position[i]] = signs[j];
+        }
         let nz_ii = ii_rowval.len();
         Ok(BorderedLdl {
-            signs: full_of.iter().map(|&j| signs[j]).collect(),
+            signs: interior_signs,
             interior_of,
             border: border.to_vec(),
             ii_colptr,
@@ -151,8 +178,8 @@ impl BorderedLdl {
             ib_rowval,
             schur: vec![0.0; nb * nb],
             work: MemBuffer::new(req),
-            workspaces: (0..rayon::current_num_threads().clamp(1, nb.div_ceil(BLOCK).max(1)))
-                .map(|_| (vec![0.0; ni * BLOCK.min(nb.max(1))], MemBuffer::new(symbolic_scratch)))
+            workspaces: (0..threads)
+                .map(|_| (vec![0.0; ni * width], MemBuffer::new(block_scratch)))
                 .collect(),
             interior_work: vec![0.0; ni],
             interior_rhs: vec![0.0; ni],
@@ -185,49 +212,34 @@ impl BorderedLdl {
                 }
             }
         }
-        let ni = self.ii_colptr.len() - 1;
         let interior = (&self.ii_colptr[..], &self.ii_rowval[..], &self.ii_values[..]);
         faer_factor(&self.symbolic, &mut self.factor_values, interior, &self.signs, &mut self.work)?;
-        // S = K_BB - K_IB' K_II^-1 K_IB, BLOCK border columns at a time, the blocks shared
-        // among threads (each with its own right sides and scratch).
-        let ldlt = LdltRef::new(&self.symbolic, &self.factor_values);
-        let (ib_colptr, ib_rowval, ib_values) = (&self.ib_colptr, &self.ib_rowval, &self.ib_values);
-        let threads = self.workspaces.len();
-        let parts: Vec<Vec<(usize, Vec<f64>)>> = self
+        // S = K_BB - K_IB' K_II^-1 K_IB, the border columns split into one block per
+        // thread, each block solved for at once (one pass over L per block).
+        let interior = Interior {
+            ldlt: LdltRef::new(&self.symbolic, &self.factor_values),
+            simplicial: match self.symbolic.raw() {
+                SymbolicCholeskyRaw::Simplicial(s) => {
+                    Some((s.col_ptr(), s.row_idx(), &self.factor_values[..]))
+                }
+                SymbolicCholeskyRaw::Supernodal(_) => None,
+            },
+            ib: (&self.ib_colptr, &self.ib_rowval, &self.ib_values),
+        };
+        let width = nb.div_ceil(self.workspaces.len());
+        let parts: Vec<(usize, Vec<f64>)> = self
             .workspaces
             .par_iter_mut()
             .enumerate()
             .map(|(t, (block, work))| {
-                let mut out = Vec::new();
-                for first in (t * BLOCK..nb).step_by(threads * BLOCK) {
-                    let k = BLOCK.min(nb - first);
-                    let block = &mut block[..ni * k];
-                    block.iter_mut().for_each(|v| *v = 0.0);
-                    for c in 0..k {
-                        let b = first + c;
-                        for p in ib_colptr[b]..ib_colptr[b + 1] {
-                            block[c * ni + ib_rowval[p]] += ib_values[p];
-                        }
-                    }
-                    let rhs = MatMut::from_column_major_slice_mut(block, ni, k);
-                    ldlt.solve_in_place_with_conj(Conj::No, rhs, Par::Seq, MemStack::new(work));
-                    let mut columns = vec![0.0; nb * k];
-                    for c in 0..k {
-                        let column = &block[c * ni..(c + 1) * ni];
-                        for a in 0..nb {
-                            columns[a + c * nb] = (ib_colptr[a]..ib_colptr[a + 1])
-                                .map(|p| ib_values[p] * column[ib_rowval[p]])
-                                .sum::<f64>();
-                        }
-                    }
-                    out.push((first, columns));
-                }
-                out
+                let first = (t * width).min(nb);
+                (first, interior.coupled_block(first, width.min(nb - first), block, work))
             })
             .collect();
-        for (first, columns) in parts.into_iter().flatten() {
-            for (i, v) in columns.iter().enumerate() {
-                self.schur[first * nb + i] -= v;
+        for (first, product) in parts {
+            let k = product.len() / nb.max(1);
+            for (i, v) in product.iter().enumerate() {
+                self.schur[(first + i % k) * nb + i / k] -= v;
             }
         }
         dense_ldl(&mut self.schur, nb)
@@ -274,6 +286,88 @@ impl BorderedLdl {
         }
         for (b, &j) in self.border.iter().enumerate() {
             rhs[j] = xb[b];
+        }
+    }
+}
+
+/// The interior's factors and its coupling to the border, for forming the Schur complement.
+struct Interior<'a> {
+    ldlt: LdltRef<'a, usize, f64>,
+    /// L by column (diagonal first, holding D) when faer's factor is simplicial.
+    simplicial: Option<(&'a [usize], &'a [usize], &'a [f64])>,
+    /// `K_IB` by border column: interior rows and values.
+    ib: (&'a [usize], &'a [usize], &'a [f64]),
+}
+
+impl Interior<'_> {
+    /// `K_IB' K_II^-1 K_IB` for the `k` border columns from `first` on, as
+    /// `product[a * k + c]` = entry (a, first + c); `block` holds interior size x `k` values.
+    fn coupled_block(&self, first: usize, k: usize, block: &mut [f64], work: &mut MemBuffer) -> Vec<f64> {
+        let (colptr, rowval, values) = self.ib;
+        let (nb, ni) = (colptr.len() - 1, block.len() / k.max(1));
+        let block = &mut block[..ni * k];
+        block.iter_mut().for_each(|v| *v = 0.0);
+        let mut product = vec![0.0; nb * k];
+        if let Some(factor) = self.simplicial {
+            // Right sides by row: each entry of L updates k adjacent values.
+            for c in 0..k {
+                for p in colptr[first + c]..colptr[first + c + 1] {
+                    block[rowval[p] * k + c] += values[p];
+                }
+            }
+            solve_by_rows(factor, block, k);
+            for a in 0..nb {
+                let out = &mut product[a * k..(a + 1) * k];
+                for p in colptr[a]..colptr[a + 1] {
+                    let row = &block[rowval[p] * k..(rowval[p] + 1) * k];
+                    out.iter_mut().zip(row).for_each(|(o, x)| *o += values[p] * x);
+                }
+            }
+        } else {
+            for c in 0..k {
+                for p in colptr[first + c]..colptr[first + c + 1] {
+                    block[c * ni + rowval[p]] += values[p];
+                }
+            }
+            let rhs = MatMut::from_column_major_slice_mut(block, ni, k);
+            self.ldlt.solve_in_place_with_conj(Conj::No, rhs, Par::Seq, MemStack::new(work));
+            for c in 0..k {
+                let column = &block[c * ni..(c + 1) * ni];
+                for a in 0..nb {
+                    product[a * k + c] =
+                        (colptr[a]..colptr[a + 1]).map(|p| values[p] * column[rowval[p]]).sum();
+                }
+            }
+        }
+        product
+    }
+}
+
+/// Solves `L D L' X = B` in place for `k` right sides stored by row (`x[i * k + c]`), with
+/// a simplicial factor as faer stores it: by column, the diagonal entry first and holding
+/// D, unit L below. Written here because faer's simplicial solve takes right sides by
+/// column, four at a time, so that each entry of L touches four distant cache lines; by
+/// row the k values an entry updates are adjacent.
+fn solve_by_rows((col_ptr, row_idx, values): (&[usize], &[usize], &[f64]), x: &mut [f64], k: usize) {
+    let n = col_ptr.len() - 1;
+    for j in 0..n {
+        let (head, tail) = x.split_at_mut((j + 1) * k);
+        let xj = &head[j * k..];
+        for p in col_ptr[j] + 1..col_ptr[j + 1] {
+            let (l, i) = (values[p], row_idx[p]);
+            let xi = &mut tail[(i - j - 1) * k..(i - j) * k];
+            xi.iter_mut().zip(xj).for_each(|(xi, xj)| *xi -= l * xj);
+        }
+    }
+    for j in (0..n).rev() {
+        let (head, tail) = x.split_at_mut((j + 1) * k);
+        let xj = &mut head[j * k..];
+        let d = values[col_ptr[j]];
+        xj.iter_mut().for_each(|v| *v /= d);
+        for p in col_ptr[j] + 1..col_ptr[j + 1] {
+            let (l, i) = (values[p], row_idx[p]);
+            let xi = &tail[(i - j - 1) * k..(i - j) * k];
+            xj.iter_mut().zip(xi).for_each(|(xj, xi)| *xj -= l * xi);
         }
     }
 }
@@ -358,6 +452,64 @@ mod tests {
         ldl.solve(&mut rhs);
         for (got, want) in rhs.iter().zip(want) {
             assert!((got - want).abs() < 1e-10, "{got} against {want}");
+        }
+    }
+
+    #[test]
+    fn hours_chained_by_storage_and_many_capacities_are_solved_exactly() {
+        // A quasi-definite matrix shaped like a network's: per hour three primal unknowns
+        // (diagonal 1 + ...) and one balance row (diagonal -1e-3), the hours chained by a
+        // storage term, and 20 border columns each coupled to one unknown in every hour.
+        let (hours, nb) = (60, 20);
+        let n = 4 * hours + nb;
+        let mut upper = vec![Vec::new(); n]; // column -> (row, value), row <= column
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut signs = vec![1i8; n];
+        for h in 0..hours {
+            let base = 4 * h;
+            for u in 0..3 {
+                upper[base + u].push((base + u, 1.0 + next()));
+                upper[base + 3].push((base + u, next() - 0.5));
+            }
+            upper[base + 3].push((base + 3, -1e-3));
+            signs[base + 3] = -1;
+            if h > 0 {
+                upper[base + 3].push((base - 4, 0.5)); // last hour's storage
+            }
+        }
+        let border: Vec<usize> = (4 * hours..n).collect();
+        for (b, &j) in border.iter().enumerate() {
+            upper[j].push((j, 2.0 + next()));
+            for h in 0..hours {
+                upper[j].push((4 * h + b % 3, 0.1 * (next() - 0.5)));
+            }
+        }
+        let mut dense = vec![vec![0.0; n]; n];
+        let (mut colptr, mut rowval, mut nzval) = (vec![0], Vec::new(), Vec::new());
+        for (j, column) in upper.iter_mut().enumerate() {
+            column.sort_by_key(|&(i, _)| i);
+            for &(i, v) in column.iter() {
+                rowval.push(i);
+                nzval.push(v);
+                dense[i][j] += v;
+                if i != j {
+                    dense[j][i] += v;
+                }
+            }
+            colptr.push(rowval.len());
+        }
+        let want: Vec<f64> = (0..n).map(|_| next() - 0.5).collect();
+        let mut rhs: Vec<f64> =
+            dense.iter().map(|row| row.iter().zip(&want).map(|(a, x)| a * x).sum()).collect();
+        let mut ldl = BorderedLdl::new(CscMatrix::new(n, n, colptr, rowval, nzval), &signs, &border).unwrap();
+        ldl.refactor().unwrap();
+        ldl.solve(&mut rhs);
+        for (got, want) in rhs.iter().zip(&want) {
+            assert!((got - want).abs() < 1e-9, "{got} against {want}");
         }
     }
 }

@@ -10,6 +10,7 @@ use clarabel::algebra::CscMatrix;
 use clarabel::qdldl::{QDLDLFactorisation, QDLDLSettingsBuilder};
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::cholesky::ldlt::factor::{LdltParams, LdltRegularization};
+use faer::sparse::linalg::amd;
 use faer::sparse::linalg::cholesky::{
     factorize_symbolic_cholesky, CholeskySymbolicParams, LdltRef, SymbolicCholesky, SymmetricOrdering,
 };
@@ -42,14 +43,33 @@ pub(crate) fn amd_symbolic(
     colptr: &[usize],
     rowval: &[usize],
 ) -> Result<SymbolicCholesky<usize>, Failure> {
+    symbolic(n, colptr, rowval, SymmetricOrdering::Amd)
+}
+
+/// faer's symbolic analysis of the upper triangle `colptr`/`rowval` (sorted rows) of an
+/// `n` x `n` symmetric matrix, in the given elimination order.
+pub(crate) fn symbolic(
+    n: usize,
+    colptr: &[usize],
+    rowval: &[usize],
+    ordering: SymmetricOrdering<'_, usize>,
+) -> Result<SymbolicCholesky<usize>, Failure> {
     let pattern = SymbolicSparseColMatRef::new_checked(n, n, colptr, None, rowval);
-    factorize_symbolic_cholesky(
-        pattern,
-        Side::Upper,
-        SymmetricOrdering::Amd,
-        CholeskySymbolicParams::default(),
-    )
-    .map_err(|e| Failure::Numerical(format!("symbolic factorisation: {e:?}")))
+    factorize_symbolic_cholesky(pattern, Side::Upper, ordering, CholeskySymbolicParams::default())
+        .map_err(|e| Failure::Numerical(format!("symbolic factorisation: {e:?}")))
+}
+
+/// The approximate-minimum-degree elimination order of the symmetric matrix whose upper
+/// triangle has the pattern `colptr`/`rowval` (sorted rows): the position in the order of
+/// each index.
+pub(crate) fn amd_positions(n: usize, colptr: &[usize], rowval: &[usize]) -> Result<Vec<usize>, Failure> {
+    let pattern = SymbolicSparseColMatRef::new_checked(n, n, colptr, None, rowval);
+    let mut order = vec![0usize; n];
+    let mut position = vec![0usize; n];
+    let mut work = MemBuffer::new(amd::order_scratch::<usize>(n, rowval.len()));
+    amd::order(&mut order, &mut position, pattern, amd::Control::default(), MemStack::new(&mut work))
+        .map_err(|e| Failure::Numerical(format!("ordering: {e:?}")))?;
+    Ok(position)
 }
 
 /// faer's numeric LDL' (one thread) of the upper triangle `(colptr, rowval, nzval)` into
