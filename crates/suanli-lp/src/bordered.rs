@@ -111,7 +111,7 @@ impl BorderedLdl {
         let mut interior: Vec<(usize, usize, usize)> = Vec::new(); // (column, row, full entry)
         let mut coupling: Vec<(usize, usize, usize)> = Vec::new(); // (border, interior row, full entry)
         for j in 0..n {
-            for k in matrix.colptr[j]..matrix.colptr[j + 1] {
+            for (k, dest) in dest.iter_mut().enumerate().take(matrix.colptr[j + 1]).skip(matrix.colptr[j]) {
                 let i = matrix.rowval[k];
                 match (border_of[i], border_of[j]) {
                     (usize::MAX, usize::MAX) => {
@@ -120,7 +120,7 @@ impl BorderedLdl {
                     }
                     (usize::MAX, b) => coupling.push((b, interior_of[i], k)),
                     (b, usize::MAX) => coupling.push((b, interior_of[j], k)),
-                    (a, b) => dest[k] = Dest::Border(a, b),
+                    (a, b) => *dest = Dest::Border(a, b),
                 }
             }
         }
