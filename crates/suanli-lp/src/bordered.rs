@@ -27,7 +27,8 @@ use faer::{Conj, MatMut, Par, Spec};
 use rayon::prelude::*;
 
 use crate::augmented::Failure;
-use crate::ldl::{amd_positions, faer_factor, symbolic, REGULARIZE_DELTA, REGULARIZE_EPS};
+use crate::ldl::{amd_positions, faer_factor, symbolic as analyse, REGULARIZE_DELTA, REGULARIZE_EPS};
+use crate::split::{solve_split, split_order, Halves};
 
 /// Where an entry of the full matrix goes.
 #[derive(Debug, Clone, Copy)]
@@ -40,26 +41,87 @@ enum Dest {
     Border(usize, usize),
 }
 
+/// Interior unknowns fewer than which the solves stay on one core.
+const SPLIT_MIN_UNKNOWNS: usize = 20_000;
+
+/// Where the full matrix's entries go, for one order of the interior.
+struct Layout {
+    /// Destination of each entry of the full matrix's values.
+    dest: Vec<Dest>,
+    /// Interior index of each full index (`usize::MAX` for the border).
+    interior_of: Vec<usize>,
+    /// Interior matrix pattern (upper triangle, sorted rows).
+    ii_colptr: Vec<usize>,
+    ii_rowval: Vec<usize>,
+    /// `K_IB` by border column: interior rows.
+    ib_colptr: Vec<usize>,
+    ib_rowval: Vec<usize>,
+}
+
+impl Layout {
+    /// The layout with interior unknown `i` (the `i`-th non-border column `full_of[i]`)
+    /// at `position[i]`.
+    fn new(matrix: &CscMatrix<f64>, border_of: &[usize], full_of: &[usize], position: &[usize]) -> Self {
+        let (n, ni, nb) = (matrix.n, full_of.len(), matrix.n - full_of.len());
+        let mut interior_of = vec![usize::MAX; n];
+        for (i, &j) in full_of.iter().enumerate() {
+            interior_of[j] = position[i];
+        }
+        let mut dest = vec![Dest::Interior(0); matrix.nzval.len()];
+        let mut interior: Vec<(usize, usize, usize)> = Vec::new(); // (column, row, full entry)
+        let mut coupling: Vec<(usize, usize, usize)> = Vec::new(); // (border, interior row, full entry)
+        for j in 0..n {
+            for (k, dest) in dest.iter_mut().enumerate().take(matrix.colptr[j + 1]).skip(matrix.colptr[j]) {
+                let i = matrix.rowval[k];
+                match (border_of[i], border_of[j]) {
+                    (usize::MAX, usize::MAX) => {
+                        let (r, c) = (interior_of[i], interior_of[j]);
+                        interior.push((r.max(c), r.min(c), k));
+                    }
+                    (usize::MAX, b) => coupling.push((b, interior_of[i], k)),
+                    (b, usize::MAX) => coupling.push((b, interior_of[j], k)),
+                    (a, b) => *dest = Dest::Border(a, b),
+                }
+            }
+        }
+        let mut compressed =
+            |entries: &mut Vec<(usize, usize, usize)>, columns: usize, wrap: fn(usize) -> Dest| {
+                entries.sort_unstable();
+                let mut colptr = vec![0; columns + 1];
+                let mut rowval = Vec::with_capacity(entries.len());
+                for (pos, &(c, r, k)) in entries.iter().enumerate() {
+                    colptr[c + 1] = pos + 1;
+                    rowval.push(r);
+                    dest[k] = wrap(pos);
+                }
+                for c in 0..columns {
+                    colptr[c + 1] = colptr[c + 1].max(colptr[c]);
+                }
+                (colptr, rowval)
+            };
+        let (ii_colptr, ii_rowval) = compressed(&mut interior, ni, Dest::Interior);
+        let (ib_colptr, ib_rowval) = compressed(&mut coupling, nb, Dest::Coupling);
+        Layout { dest, interior_of, ii_colptr, ii_rowval, ib_colptr, ib_rowval }
+    }
+}
+
 /// The factorisation.
 pub struct BorderedLdl {
     /// Full matrix (upper triangle), whose values the interior point updates.
     matrix: CscMatrix<f64>,
-    dest: Vec<Dest>,
-    /// Full index of each interior index, and interior index of each full index
-    /// (`usize::MAX` for the border).
-    interior_of: Vec<usize>,
     /// Full index of each border column.
     border: Vec<usize>,
-    /// Interior matrix: pattern and values (upper triangle).
-    ii_colptr: Vec<usize>,
-    ii_rowval: Vec<usize>,
+    layout: Layout,
+    /// Interior matrix values (upper triangle).
     ii_values: Vec<f64>,
     signs: Vec<i8>,
     symbolic: SymbolicCholesky<usize>,
     factor_values: Vec<f64>,
-    /// `K_IB` by border column: interior rows and values.
-    ib_colptr: Vec<usize>,
-    ib_rowval: Vec<usize>,
+    /// Where the interior's elimination tree splits in two (its solves then run on two
+    /// cores), and the top's updates gathered from each half.
+    halves: Option<Halves>,
+    gathered: [Vec<f64>; 2],
+    /// `K_IB`'s values by border column (`layout.ib_colptr`).
     ib_values: Vec<f64>,
     /// Dense border block, then its Schur complement's LDL' (unit lower L below the
     /// diagonal, D on it), column-major.
@@ -83,70 +145,25 @@ impl BorderedLdl {
             border_of[j] = b;
         }
         let full_of: Vec<usize> = (0..n).filter(|&j| border_of[j] == usize::MAX).collect();
-        let mut interior_of = vec![usize::MAX; n];
-        for (i, &j) in full_of.iter().enumerate() {
-            interior_of[j] = i;
-        }
         let ni = full_of.len();
         // The interior in its elimination order: faer then needs no permutation of the
         // right sides, which on the full ten-site year was a quarter of the solve time.
-        let position = {
-            let interior_entries = |j: usize| {
-                (matrix.colptr[j]..matrix.colptr[j + 1])
-                    .map(|k| matrix.rowval[k])
-                    .filter(|&i| border_of[i] == usize::MAX)
-                    .map(|i| interior_of[i])
-            };
-            let (mut colptr, mut rowval) = (vec![0], Vec::new());
-            for &j in &full_of {
-                rowval.extend(interior_entries(j));
-                colptr.push(rowval.len());
-            }
-            amd_positions(ni, &colptr, &rowval)?
-        };
-        for i in interior_of.iter_mut().filter(|i| **i != usize::MAX) {
-            *i = position[*i];
-        }
-        let mut dest = vec![Dest::Interior(0); matrix.nzval.len()];
-        let mut interior: Vec<(usize, usize, usize)> = Vec::new(); // (column, row, full entry)
-        let mut coupling: Vec<(usize, usize, usize)> = Vec::new(); // (border, interior row, full entry)
-        for j in 0..n {
-            for (k, dest) in dest.iter_mut().enumerate().take(matrix.colptr[j + 1]).skip(matrix.colptr[j]) {
-                let i = matrix.rowval[k];
-                match (border_of[i], border_of[j]) {
-                    (usize::MAX, usize::MAX) => {
-                        let (r, c) = (interior_of[i], interior_of[j]);
-                        interior.push((r.max(c), r.min(c), k));
-                    }
-                    (usize::MAX, b) => coupling.push((b, interior_of[i], k)),
-                    (b, usize::MAX) => coupling.push((b, interior_of[j], k)),
-                    (a, b) => *dest = Dest::Border(a, b),
-                }
+        let natural = Layout::new(&matrix, &border_of, &full_of, &(0..ni).collect::<Vec<_>>());
+        let mut position = amd_positions(ni, &natural.ii_colptr, &natural.ii_rowval)?;
+        let mut layout = Layout::new(&matrix, &border_of, &full_of, &position);
+        let mut symbolic = analyse(ni, &layout.ii_colptr, &layout.ii_rowval, SymmetricOrdering::Identity)?;
+        // Then, where the elimination tree splits evenly, the halves first (`split.rs`).
+        let mut halves = None;
+        if let (SymbolicCholeskyRaw::Simplicial(factor), true) =
+            (symbolic.raw(), ni >= SPLIT_MIN_UNKNOWNS && rayon::current_num_threads() > 1)
+        {
+            if let Some((place, split)) = split_order(factor.col_ptr(), factor.row_idx()) {
+                position.iter_mut().for_each(|p| *p = place[*p]);
+                layout = Layout::new(&matrix, &border_of, &full_of, &position);
+                symbolic = analyse(ni, &layout.ii_colptr, &layout.ii_rowval, SymmetricOrdering::Identity)?;
+                halves = Some(split);
             }
         }
-        interior.sort_unstable();
-        let mut ii_colptr = vec![0; ni + 1];
-        let mut ii_rowval = Vec::with_capacity(interior.len());
-        for (pos, &(c, r, k)) in interior.iter().enumerate() {
-            ii_colptr[c + 1] = pos + 1;
-            ii_rowval.push(r);
-            dest[k] = Dest::Interior(pos);
-        }
-        for c in 0..ni {
-            ii_colptr[c + 1] = ii_colptr[c + 1].max(ii_colptr[c]);
-        }
-        coupling.sort_unstable();
-        let mut ib_colptr = vec![0; nb + 1];
-        let mut ib_rowval = Vec::with_capacity(coupling.len());
-        for (pos, &(b, i, k)) in coupling.iter().enumerate() {
-            ib_colptr[b + 1] = pos + 1;
-            ib_rowval.push(i);
-            dest[k] = Dest::Coupling(pos);
-        }
-        for b in 0..nb {
-            ib_colptr[b + 1] = ib_colptr[b + 1].max(ib_colptr[b]);
-        }
-        let symbolic = symbolic(ni, &ii_colptr, &ii_rowval, SymmetricOrdering::Identity)?;
         let par = Par::Seq;
         // One block of border columns per thread (the ten-site year: 33 columns, 196 MB
         // each; blocks of 8 and 16 columns shared among the threads were 1.6 and 1.1 times
@@ -163,19 +180,17 @@ impl BorderedLdl {
         for (i, &j) in full_of.iter().enumerate() {
             interior_signs[position[i]] = signs[j];
         }
-        let nz_ii = ii_rowval.len();
+        let top = halves.map_or(0, |h: Halves| ni - h.top);
         Ok(BorderedLdl {
             signs: interior_signs,
-            interior_of,
             border: border.to_vec(),
-            ii_colptr,
-            ii_rowval,
-            ii_values: vec![0.0; nz_ii],
+            ii_values: vec![0.0; layout.ii_rowval.len()],
+            ib_values: vec![0.0; layout.ib_rowval.len()],
+            layout,
             symbolic,
             factor_values,
-            ib_values: vec![0.0; ib_rowval.len()],
-            ib_colptr,
-            ib_rowval,
+            halves,
+            gathered: [vec![0.0; top], vec![0.0; top]],
             schur: vec![0.0; nb * nb],
             work: MemBuffer::new(req),
             workspaces: (0..threads)
@@ -183,7 +198,6 @@ impl BorderedLdl {
                 .collect(),
             interior_work: vec![0.0; ni],
             interior_rhs: vec![0.0; ni],
-            dest,
             matrix,
         })
     }
@@ -203,7 +217,7 @@ impl BorderedLdl {
         let nb = self.border.len();
         self.schur.iter_mut().for_each(|v| *v = 0.0);
         for (k, &v) in self.matrix.nzval.iter().enumerate() {
-            match self.dest[k] {
+            match self.layout.dest[k] {
                 Dest::Interior(p) => self.ii_values[p] = v,
                 Dest::Coupling(p) => self.ib_values[p] = v,
                 Dest::Border(a, b) => {
@@ -212,7 +226,7 @@ impl BorderedLdl {
                 }
             }
         }
-        let interior = (&self.ii_colptr[..], &self.ii_rowval[..], &self.ii_values[..]);
+        let interior = (&self.layout.ii_colptr[..], &self.layout.ii_rowval[..], &self.ii_values[..]);
         faer_factor(&self.symbolic, &mut self.factor_values, interior, &self.signs, &mut self.work)?;
         // S = K_BB - K_IB' K_II^-1 K_IB, the border columns split into one block per
         // thread, each block solved for at once (one pass over L per block).
@@ -224,7 +238,7 @@ impl BorderedLdl {
                 }
                 SymbolicCholeskyRaw::Supernodal(_) => None,
             },
-            ib: (&self.ib_colptr, &self.ib_rowval, &self.ib_values),
+            ib: (&self.layout.ib_colptr, &self.layout.ib_rowval, &self.ib_values),
         };
         let width = nb.div_ceil(self.workspaces.len());
         let parts: Vec<(usize, Vec<f64>)> = self
@@ -249,22 +263,31 @@ impl BorderedLdl {
     pub fn solve(&mut self, rhs: &mut [f64]) {
         let nb = self.border.len();
         let ni = self.interior_rhs.len();
-        for (j, &i) in self.interior_of.iter().enumerate() {
+        for (j, &i) in self.layout.interior_of.iter().enumerate() {
             if i != usize::MAX {
                 self.interior_rhs[i] = rhs[j];
             }
         }
         let ldlt = LdltRef::new(&self.symbolic, &self.factor_values);
-        let solve_interior = |v: &mut [f64], work: &mut MemBuffer| {
-            let m = MatMut::from_column_major_slice_mut(v, ni, 1);
-            ldlt.solve_in_place_with_conj(Conj::No, m, Par::Seq, MemStack::new(work));
+        let split = match (self.symbolic.raw(), self.halves) {
+            (SymbolicCholeskyRaw::Simplicial(s), Some(h)) => Some((s.col_ptr(), s.row_idx(), h)),
+            _ => None,
+        };
+        let values = &self.factor_values[..];
+        let gathered = &mut self.gathered;
+        let mut solve_interior = |v: &mut [f64], work: &mut MemBuffer| match split {
+            Some((col_ptr, row_idx, halves)) => solve_split((col_ptr, row_idx, values), halves, v, gathered),
+            None => {
+                let m = MatMut::from_column_major_slice_mut(v, ni, 1);
+                ldlt.solve_in_place_with_conj(Conj::No, m, Par::Seq, MemStack::new(work));
+            }
         };
         solve_interior(&mut self.interior_rhs, &mut self.work);
         // x_B = S^-1 (r_B - K_IB' y).
         let mut xb: Vec<f64> = (0..nb)
             .map(|b| {
-                let dot: f64 = (self.ib_colptr[b]..self.ib_colptr[b + 1])
-                    .map(|p| self.ib_values[p] * self.interior_rhs[self.ib_rowval[p]])
+                let dot: f64 = (self.layout.ib_colptr[b]..self.layout.ib_colptr[b + 1])
+                    .map(|p| self.ib_values[p] * self.interior_rhs[self.layout.ib_rowval[p]])
                     .sum();
                 rhs[self.border[b]] - dot
             })
@@ -274,12 +297,12 @@ impl BorderedLdl {
         let w = &mut self.interior_work;
         w.iter_mut().for_each(|v| *v = 0.0);
         for (b, xb) in xb.iter().enumerate() {
-            for p in self.ib_colptr[b]..self.ib_colptr[b + 1] {
-                w[self.ib_rowval[p]] += self.ib_values[p] * xb;
+            for p in self.layout.ib_colptr[b]..self.layout.ib_colptr[b + 1] {
+                w[self.layout.ib_rowval[p]] += self.ib_values[p] * xb;
             }
         }
         solve_interior(w, &mut self.work);
-        for (j, &i) in self.interior_of.iter().enumerate() {
+        for (j, &i) in self.layout.interior_of.iter().enumerate() {
             if i != usize::MAX {
                 rhs[j] = self.interior_rhs[i] - w[i];
             }

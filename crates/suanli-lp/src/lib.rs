@@ -32,6 +32,7 @@ mod builder;
 pub mod clarabel;
 mod ldl;
 mod solve;
+mod split;
 
 pub use builder::{Builder, Problem, Row};
 pub use solve::{solve, Method, Options, Solved, Unsolved};
