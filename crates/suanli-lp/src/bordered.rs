@@ -138,6 +138,17 @@ impl BorderedLdl {
     /// Analyses `matrix` (upper triangle, sorted rows) with `border` (sorted full indices,
     /// primal, +1 signs) eliminated last.
     pub fn new(matrix: CscMatrix<f64>, signs: &[i8], border: &[usize]) -> Result<Self, Failure> {
+        Self::with_split_from(matrix, signs, border, SPLIT_MIN_UNKNOWNS)
+    }
+
+    /// [`BorderedLdl::new`], splitting the interior's solves from `split_min` interior
+    /// unknowns on.
+    fn with_split_from(
+        matrix: CscMatrix<f64>,
+        signs: &[i8],
+        border: &[usize],
+        split_min: usize,
+    ) -> Result<Self, Failure> {
         let n = matrix.n;
         let nb = border.len();
         let mut border_of = vec![usize::MAX; n];
@@ -155,7 +166,7 @@ impl BorderedLdl {
         // Then, where the elimination tree splits evenly, the halves first (`split.rs`).
         let mut halves = None;
         if let (SymbolicCholeskyRaw::Simplicial(factor), true) =
-            (symbolic.raw(), ni >= SPLIT_MIN_UNKNOWNS && rayon::current_num_threads() > 1)
+            (symbolic.raw(), ni >= split_min && rayon::current_num_threads() > 1)
         {
             if let Some((place, split)) = split_order(factor.col_ptr(), factor.row_idx()) {
                 position.iter_mut().for_each(|p| *p = place[*p]);
@@ -478,13 +489,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn hours_chained_by_storage_and_many_capacities_are_solved_exactly() {
-        // A quasi-definite matrix shaped like a network's: per hour three primal unknowns
-        // (diagonal 1 + ...) and one balance row (diagonal -1e-3), the hours chained by a
-        // storage term, and 20 border columns each coupled to one unknown in every hour.
-        let (hours, nb) = (60, 20);
-        let n = 4 * hours + nb;
+    /// A quasi-definite matrix shaped like a network's: per site and hour three primal
+    /// unknowns and one balance row, each site's hours chained by a storage term, and
+    /// `nb` border columns each coupled to one unknown of every site and hour. Returns
+    /// the matrix (upper triangle), its dense form, the signs and the border.
+    fn network_like(
+        sites: usize,
+        hours: usize,
+        nb: usize,
+    ) -> (CscMatrix<f64>, Vec<Vec<f64>>, Vec<i8>, Vec<usize>) {
+        let n = 4 * sites * hours + nb;
         let mut upper = vec![Vec::new(); n]; // column -> (row, value), row <= column
         let mut seed = 7u64;
         let mut next = || {
@@ -492,7 +506,7 @@ mod tests {
             (seed >> 11) as f64 / (1u64 << 53) as f64
         };
         let mut signs = vec![1i8; n];
-        for h in 0..hours {
+        for h in 0..sites * hours {
             let base = 4 * h;
             for u in 0..3 {
                 upper[base + u].push((base + u, 1.0 + next()));
@@ -500,14 +514,14 @@ mod tests {
             }
             upper[base + 3].push((base + 3, -1e-3));
             signs[base + 3] = -1;
-            if h > 0 {
+            if h % hours > 0 {
                 upper[base + 3].push((base - 4, 0.5)); // last hour's storage
             }
         }
-        let border: Vec<usize> = (4 * hours..n).collect();
+        let border: Vec<usize> = (n - nb..n).collect();
         for (b, &j) in border.iter().enumerate() {
             upper[j].push((j, 2.0 + next()));
-            for h in 0..hours {
+            for h in 0..sites * hours {
                 upper[j].push((4 * h + b % 3, 0.1 * (next() - 0.5)));
             }
         }
@@ -525,14 +539,36 @@ mod tests {
             }
             colptr.push(rowval.len());
         }
-        let want: Vec<f64> = (0..n).map(|_| next() - 0.5).collect();
+        (CscMatrix::new(n, n, colptr, rowval, nzval), dense, signs, border)
+    }
+
+    /// Solves `dense x = b` for a known x with `ldl` and checks x.
+    fn solves_exactly(ldl: &mut BorderedLdl, dense: &[Vec<f64>]) {
+        let want: Vec<f64> = (0..dense.len()).map(|i| (i as f64 * 0.37).sin()).collect();
         let mut rhs: Vec<f64> =
             dense.iter().map(|row| row.iter().zip(&want).map(|(a, x)| a * x).sum()).collect();
-        let mut ldl = BorderedLdl::new(CscMatrix::new(n, n, colptr, rowval, nzval), &signs, &border).unwrap();
         ldl.refactor().unwrap();
         ldl.solve(&mut rhs);
         for (got, want) in rhs.iter().zip(&want) {
             assert!((got - want).abs() < 1e-9, "{got} against {want}");
         }
+    }
+
+    #[test]
+    fn hours_chained_by_storage_and_many_capacities_are_solved_exactly() {
+        let (matrix, dense, signs, border) = network_like(1, 60, 20);
+        let mut ldl = BorderedLdl::new(matrix, &signs, &border).unwrap();
+        assert!(ldl.halves.is_none(), "one chain has no even split");
+        solves_exactly(&mut ldl, &dense);
+    }
+
+    #[test]
+    fn two_sites_solved_in_halves_are_solved_exactly() {
+        let (matrix, dense, signs, border) = network_like(2, 40, 18);
+        let mut ldl = BorderedLdl::with_split_from(matrix, &signs, &border, 0).unwrap();
+        if rayon::current_num_threads() > 1 {
+            assert!(ldl.halves.is_some(), "two sites split into halves");
+        }
+        solves_exactly(&mut ldl, &dense);
     }
 }
