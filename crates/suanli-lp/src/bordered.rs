@@ -28,7 +28,7 @@ use rayon::prelude::*;
 
 use crate::augmented::Failure;
 use crate::ldl::{amd_positions, faer_factor, symbolic as analyse, REGULARIZE_DELTA, REGULARIZE_EPS};
-use crate::split::{solve_split, split_order, Halves};
+use crate::split::{factor_split, solve_split, split_order, FactorWork, Halves, Pivots};
 
 /// Where an entry of the full matrix goes.
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +121,8 @@ pub struct BorderedLdl {
     /// cores), and the top's updates gathered from each half.
     halves: Option<Halves>,
     gathered: [Vec<f64>; 2],
+    /// The split factorisation's work vectors (with `halves`).
+    factor_work: Option<FactorWork>,
     /// `K_IB`'s values by border column (`layout.ib_colptr`).
     ib_values: Vec<f64>,
     /// Dense border block, then its Schur complement's LDL' (unit lower L below the
@@ -192,6 +194,10 @@ impl BorderedLdl {
             interior_signs[position[i]] = signs[j];
         }
         let top = halves.map_or(0, |h: Halves| ni - h.top);
+        let factor_work = match (symbolic.raw(), halves) {
+            (SymbolicCholeskyRaw::Simplicial(s), Some(_)) => Some(FactorWork::new(s.col_ptr(), s.row_idx())),
+            _ => None,
+        };
         Ok(BorderedLdl {
             signs: interior_signs,
             border: border.to_vec(),
@@ -200,6 +206,7 @@ impl BorderedLdl {
             layout,
             symbolic,
             factor_values,
+            factor_work,
             halves,
             gathered: [vec![0.0; top], vec![0.0; top]],
             schur: vec![0.0; nb * nb],
@@ -238,7 +245,15 @@ impl BorderedLdl {
             }
         }
         let interior = (&self.layout.ii_colptr[..], &self.layout.ii_rowval[..], &self.ii_values[..]);
-        faer_factor(&self.symbolic, &mut self.factor_values, interior, &self.signs, &mut self.work)?;
+        match (self.symbolic.raw(), self.halves, &mut self.factor_work) {
+            (SymbolicCholeskyRaw::Simplicial(s), Some(halves), Some(work)) => {
+                let pivots = Pivots { signs: &self.signs, epsilon: REGULARIZE_EPS, delta: REGULARIZE_DELTA };
+                let pattern = (s.col_ptr(), s.row_idx());
+                factor_split(interior, pattern, halves, pivots, &mut self.factor_values, work)
+                    .map_err(|k| Failure::Numerical(format!("factorisation: zero pivot in column {k}")))?
+            }
+            _ => faer_factor(&self.symbolic, &mut self.factor_values, interior, &self.signs, &mut self.work)?,
+        }
         // S = K_BB - K_IB' K_II^-1 K_IB, the border columns split into one block per
         // thread, each block solved for at once (one pass over L per block).
         let interior = Interior {

@@ -1,13 +1,15 @@
-//! Solving with a simplicial LDL' factor on two cores.
+//! Factorising and solving with a simplicial LDL' on two cores.
 //!
 //! Columns of L in two disjoint subtrees of the elimination tree never update each other:
-//! a column only updates its ancestors. So the tree is cut into two halves of about equal
-//! work and a small top (the ancestors of both); with the halves ordered first, each
-//! half's forward solve runs on its own core (their updates to the top gathered apart and
-//! added after), the top is solved alone, and the backward solve runs the other way. Any
-//! order in which every column comes before its parent gives the same factor, so the
-//! reordering costs no fill. faer's simplicial solve is sequential, and its parallel
-//! supernodal one does not pay on factors this sparse (`ldl.rs`), hence this file.
+//! a column only updates its ancestors, and row k of L only involves the subtree under k.
+//! So the tree is cut into two halves of about equal work and a small top (the ancestors
+//! of both); with the halves ordered first, each half's rows of the factorisation and
+//! each half's forward solve run on their own core (their updates to the top gathered
+//! apart and added after), the top is done alone, and the backward solve runs the other
+//! way. Any order in which every column comes before its parent gives the same factor,
+//! so the reordering costs no fill. faer's simplicial factorisation and solve are
+//! sequential, and its parallel supernodal ones do not pay on factors this sparse
+//! (`ldl.rs`), hence this file.
 
 use std::collections::BinaryHeap;
 
@@ -29,9 +31,7 @@ const IMBALANCE_MAX: f64 = 0.1;
 /// parts lie, or `None` when no split leaves the halves balanced and the top small.
 pub(crate) fn split_order(col_ptr: &[usize], row_idx: &[usize]) -> Option<(Vec<usize>, Halves)> {
     let n = col_ptr.len() - 1;
-    let parent: Vec<usize> = (0..n)
-        .map(|j| row_idx[col_ptr[j] + 1..col_ptr[j + 1]].iter().copied().min().unwrap_or(usize::MAX))
-        .collect();
+    let parent = parents(col_ptr, row_idx);
     // Work of a column: its entries (one multiply-add each way); of a subtree: the sum.
     let mut subtree: Vec<usize> = (0..n).map(|j| col_ptr[j + 1] - col_ptr[j]).collect();
     let mut children = vec![Vec::new(); n];
@@ -186,6 +186,172 @@ fn backward_half(
     }
 }
 
+/// Vectors the split factorisation works in, kept from one factorisation to the next.
+pub(crate) struct FactorWork {
+    parent: Vec<usize>,
+    next: Vec<usize>,
+    x: Vec<f64>,
+    visited: Vec<usize>,
+    reach: Vec<usize>,
+}
+
+impl FactorWork {
+    /// Work vectors for the simplicial factor with pattern `col_ptr`/`row_idx`.
+    pub(crate) fn new(col_ptr: &[usize], row_idx: &[usize]) -> Self {
+        let n = col_ptr.len() - 1;
+        FactorWork {
+            parent: parents(col_ptr, row_idx),
+            next: vec![0; n],
+            x: vec![0.0; n],
+            visited: vec![usize::MAX; n],
+            reach: vec![0; n],
+        }
+    }
+}
+
+/// The elimination tree's parent of each column (`usize::MAX` for a root).
+fn parents(col_ptr: &[usize], row_idx: &[usize]) -> Vec<usize> {
+    (0..col_ptr.len() - 1)
+        .map(|j| row_idx[col_ptr[j] + 1..col_ptr[j + 1]].iter().copied().min().unwrap_or(usize::MAX))
+        .collect()
+}
+
+/// Pivots: the sign each must have, the magnitude below which it is replaced, and by what
+/// (as faer's and QDLDL's dynamic regularisation).
+#[derive(Clone, Copy)]
+pub(crate) struct Pivots<'a> {
+    pub signs: &'a [i8],
+    pub epsilon: f64,
+    pub delta: f64,
+}
+
+/// Numeric LDL' of the symmetric matrix with upper triangle `a` (by column) into `values`,
+/// laid out as faer's simplicial factor with pattern `col_ptr`/`row_idx` (diagonal first
+/// and holding D, then rows in increasing order), the columns in a split order: the
+/// halves' rows on one core each, then the top's. The same up-looking algorithm as
+/// faer's (row k of L from a sparse triangular solve over the tree reach of A's column
+/// k), so the same values. Returns the column of a zero or non-finite pivot as error.
+pub(crate) fn factor_split(
+    a: (&[usize], &[usize], &[f64]),
+    (col_ptr, row_idx): (&[usize], &[usize]),
+    halves: Halves,
+    pivots: Pivots,
+    values: &mut [f64],
+    work: &mut FactorWork,
+) -> Result<(), usize> {
+    let (first, top) = (halves.first, halves.top);
+    let n = col_ptr.len() - 1;
+    let l = (col_ptr, row_idx);
+    for (j, next) in work.next.iter_mut().enumerate() {
+        *next = col_ptr[j] + 1;
+    }
+    work.visited.iter_mut().for_each(|v| *v = usize::MAX);
+    let parent = &work.parent[..];
+    {
+        let (values0, rest) = values.split_at_mut(col_ptr[first]);
+        let (values1, _) = rest.split_at_mut(col_ptr[top] - col_ptr[first]);
+        let (next0, rest) = work.next.split_at_mut(first);
+        let (next1, _) = rest.split_at_mut(top - first);
+        let (x0, rest) = work.x.split_at_mut(first);
+        let (x1, _) = rest.split_at_mut(top - first);
+        let (visited0, rest) = work.visited.split_at_mut(first);
+        let (visited1, _) = rest.split_at_mut(top - first);
+        let (reach0, rest) = work.reach.split_at_mut(first);
+        let (reach1, _) = rest.split_at_mut(top - first);
+        let part0 = Part { base: 0, values: values0, next: next0, x: x0, visited: visited0, reach: reach0 };
+        let part1 =
+            Part { base: first, values: values1, next: next1, x: x1, visited: visited1, reach: reach1 };
+        let (r0, r1) = rayon::join(
+            || up_looking(a, l, parent, 0..first, part0, pivots),
+            || up_looking(a, l, parent, first..top, part1, pivots),
+        );
+        r0?;
+        r1?;
+    }
+    let all = Part {
+        base: 0,
+        values,
+        next: &mut work.next,
+        x: &mut work.x,
+        visited: &mut work.visited,
+        reach: &mut work.reach,
+    };
+    up_looking(a, l, parent, top..n, all, pivots)
+}
+
+/// The columns from `base` on that a run of rows works in: L's values (from
+/// `col_ptr[base]`), each column's next free slot, the dense row being solved, marks and
+/// the reach.
+struct Part<'a> {
+    base: usize,
+    values: &'a mut [f64],
+    next: &'a mut [usize],
+    x: &'a mut [f64],
+    visited: &'a mut [usize],
+    reach: &'a mut [usize],
+}
+
+/// Rows `rows` of L and their pivots, by the up-looking method.
+fn up_looking(
+    (a_colptr, a_rowval, a_values): (&[usize], &[usize], &[f64]),
+    (col_ptr, row_idx): (&[usize], &[usize]),
+    parent: &[usize],
+    rows: std::ops::Range<usize>,
+    part: Part,
+    pivots: Pivots,
+) -> Result<(), usize> {
+    let Part { base, values, next, x, visited, reach } = part;
+    let at = col_ptr[base];
+    for k in rows {
+        // The reach of column k of A in the tree, below k, in topological order: each
+        // path up from an entry placed before the paths found earlier.
+        let mut start = reach.len();
+        visited[k - base] = k;
+        for p in a_colptr[k]..a_colptr[k + 1] {
+            let i = a_rowval[p];
+            x[i - base] += a_values[p];
+            let mut length = 0;
+            let mut j = i;
+            while j < k && visited[j - base] != k {
+                reach[length] = j;
+                length += 1;
+                visited[j - base] = k;
+                j = parent[j];
+            }
+            while length > 0 {
+                length -= 1;
+                start -= 1;
+                reach[start] = reach[length];
+            }
+        }
+        let mut d = x[k - base];
+        x[k - base] = 0.0;
+        for &j in &reach[start..] {
+            let slot = next[j - base];
+            next[j - base] += 1;
+            let xj = x[j - base];
+            x[j - base] = 0.0;
+            let lkj = xj / values[col_ptr[j] - at];
+            for p in col_ptr[j] + 1..slot {
+                x[row_idx[p] - base] -= values[p - at] * xj;
+            }
+            d -= lkj * xj;
+            values[slot - at] = lkj;
+        }
+        let sign = pivots.signs[k];
+        if sign > 0 && d <= pivots.epsilon {
+            d = pivots.delta;
+        } else if sign < 0 && d >= -pivots.epsilon {
+            d = -pivots.delta;
+        }
+        if d == 0.0 || !d.is_finite() {
+            return Err(k);
+        }
+        values[col_ptr[k] - at] = d;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,10 +383,9 @@ mod tests {
         (col_ptr, row_idx, values)
     }
 
-    #[test]
-    fn two_chains_under_a_shared_top_are_solved_in_halves_as_in_one() {
-        // Two chains of 30 unknowns (each coupled to the next) that meet in a top of 3;
-        // the columns interleaved, so that the split has to reorder them.
+    /// Two chains of 30 unknowns (each coupled to the next) that meet in a top of 3, the
+    /// columns interleaved so that a split has to reorder them; and its size.
+    fn two_chains() -> (Vec<Vec<f64>>, usize) {
         let (chain, top) = (30, 3);
         let n = 2 * chain + top;
         let index = |c: usize, k: usize| 2 * k + c; // chain c, place k
@@ -241,6 +406,12 @@ mod tests {
                 a[t + 1][t] = 1.0;
             }
         }
+        (a, n)
+    }
+
+    #[test]
+    fn two_chains_under_a_shared_top_are_solved_in_halves_as_in_one() {
+        let (a, n) = two_chains();
         let (col_ptr, row_idx, _) = simplicial(&a);
         let (place, halves) = split_order(&col_ptr, &row_idx).expect("two equal chains split");
         assert!(halves.first > 0 && halves.top > halves.first && halves.top < n);
@@ -257,6 +428,41 @@ mod tests {
         solve_split((&factor.0, &factor.1, &factor.2), halves, &mut x, &mut gathered);
         for (got, want) in x.iter().zip(&want) {
             assert!((got - want).abs() < 1e-12, "{got} against {want}");
+        }
+    }
+
+    #[test]
+    fn the_factor_worked_out_in_halves_is_the_factor_of_the_whole() {
+        let (a, n) = two_chains();
+        let (col_ptr, row_idx, _) = simplicial(&a);
+        let (place, halves) = split_order(&col_ptr, &row_idx).unwrap();
+        let mut permuted = vec![vec![0.0; n]; n];
+        for i in 0..n {
+            for j in 0..n {
+                permuted[place[i]][place[j]] = a[i][j];
+            }
+        }
+        let (col_ptr, row_idx, want) = simplicial(&permuted);
+        let (mut a_colptr, mut a_rowval, mut a_values) = (vec![0], Vec::new(), Vec::new());
+        for j in 0..n {
+            for (i, row) in permuted.iter().enumerate().take(j + 1) {
+                if row[j] != 0.0 {
+                    a_rowval.push(i);
+                    a_values.push(row[j]);
+                }
+            }
+            a_colptr.push(a_rowval.len());
+        }
+        let mut values = vec![0.0; want.len()];
+        let mut work = FactorWork::new(&col_ptr, &row_idx);
+        let pivots = Pivots { signs: &vec![1; n], epsilon: 1e-13, delta: 2e-7 };
+        let a = (&a_colptr[..], &a_rowval[..], &a_values[..]);
+        // Twice: the work vectors are reused.
+        for _ in 0..2 {
+            factor_split(a, (&col_ptr, &row_idx), halves, pivots, &mut values, &mut work).unwrap();
+            for (got, want) in values.iter().zip(&want) {
+                assert!((got - want).abs() < 1e-12, "{got} against {want}");
+            }
         }
     }
 
