@@ -105,6 +105,14 @@ impl Layout {
     }
 }
 
+/// Where the interior's elimination tree splits in two (`split.rs`), the top's updates
+/// gathered from each half during a solve, and the factorisation's work vectors.
+struct TwoCores {
+    halves: Halves,
+    gathered: [Vec<f64>; 2],
+    work: FactorWork,
+}
+
 /// The factorisation.
 pub struct BorderedLdl {
     /// Full matrix (upper triangle), whose values the interior point updates.
@@ -117,12 +125,9 @@ pub struct BorderedLdl {
     signs: Vec<i8>,
     symbolic: SymbolicCholesky<usize>,
     factor_values: Vec<f64>,
-    /// Where the interior's elimination tree splits in two (its solves then run on two
-    /// cores), and the top's updates gathered from each half.
-    halves: Option<Halves>,
-    gathered: [Vec<f64>; 2],
-    /// The split factorisation's work vectors (with `halves`).
-    factor_work: Option<FactorWork>,
+    /// The interior's factorisation and solves on two cores, where its elimination tree
+    /// splits evenly and faer's factor is simplicial.
+    two_cores: Option<TwoCores>,
     /// `K_IB`'s values by border column (`layout.ib_colptr`).
     ib_values: Vec<f64>,
     /// Dense border block, then its Schur complement's LDL' (unit lower L below the
@@ -193,9 +198,12 @@ impl BorderedLdl {
         for (i, &j) in full_of.iter().enumerate() {
             interior_signs[position[i]] = signs[j];
         }
-        let top = halves.map_or(0, |h: Halves| ni - h.top);
-        let factor_work = match (symbolic.raw(), halves) {
-            (SymbolicCholeskyRaw::Simplicial(s), Some(_)) => Some(FactorWork::new(s.col_ptr(), s.row_idx())),
+        let two_cores = match (symbolic.raw(), halves) {
+            (SymbolicCholeskyRaw::Simplicial(s), Some(halves)) => Some(TwoCores {
+                halves,
+                gathered: [vec![0.0; ni - halves.top], vec![0.0; ni - halves.top]],
+                work: FactorWork::new(s.col_ptr(), s.row_idx()),
+            }),
             _ => None,
         };
         Ok(BorderedLdl {
@@ -206,9 +214,7 @@ impl BorderedLdl {
             layout,
             symbolic,
             factor_values,
-            factor_work,
-            halves,
-            gathered: [vec![0.0; top], vec![0.0; top]],
+            two_cores,
             schur: vec![0.0; nb * nb],
             work: MemBuffer::new(req),
             workspaces: (0..threads)
@@ -245,11 +251,11 @@ impl BorderedLdl {
             }
         }
         let interior = (&self.layout.ii_colptr[..], &self.layout.ii_rowval[..], &self.ii_values[..]);
-        match (self.symbolic.raw(), self.halves, &mut self.factor_work) {
-            (SymbolicCholeskyRaw::Simplicial(s), Some(halves), Some(work)) => {
+        match (self.symbolic.raw(), &mut self.two_cores) {
+            (SymbolicCholeskyRaw::Simplicial(s), Some(two)) => {
                 let pivots = Pivots { signs: &self.signs, epsilon: REGULARIZE_EPS, delta: REGULARIZE_DELTA };
                 let pattern = (s.col_ptr(), s.row_idx());
-                factor_split(interior, pattern, halves, pivots, &mut self.factor_values, work)
+                factor_split(interior, pattern, two.halves, pivots, &mut self.factor_values, &mut two.work)
                     .map_err(|k| Failure::Numerical(format!("factorisation: zero pivot in column {k}")))?
             }
             _ => faer_factor(&self.symbolic, &mut self.factor_values, interior, &self.signs, &mut self.work)?,
@@ -295,14 +301,15 @@ impl BorderedLdl {
             }
         }
         let ldlt = LdltRef::new(&self.symbolic, &self.factor_values);
-        let split = match (self.symbolic.raw(), self.halves) {
-            (SymbolicCholeskyRaw::Simplicial(s), Some(h)) => Some((s.col_ptr(), s.row_idx(), h)),
+        let values = &self.factor_values[..];
+        let mut two_cores = match (self.symbolic.raw(), &mut self.two_cores) {
+            (SymbolicCholeskyRaw::Simplicial(s), Some(two)) => Some((s.col_ptr(), s.row_idx(), two)),
             _ => None,
         };
-        let values = &self.factor_values[..];
-        let gathered = &mut self.gathered;
-        let mut solve_interior = |v: &mut [f64], work: &mut MemBuffer| match split {
-            Some((col_ptr, row_idx, halves)) => solve_split((col_ptr, row_idx, values), halves, v, gathered),
+        let mut solve_interior = |v: &mut [f64], work: &mut MemBuffer| match &mut two_cores {
+            Some((col_ptr, row_idx, two)) => {
+                solve_split((col_ptr, row_idx, values), two.halves, v, &mut two.gathered)
+            }
             None => {
                 let m = MatMut::from_column_major_slice_mut(v, ni, 1);
                 ldlt.solve_in_place_with_conj(Conj::No, m, Par::Seq, MemStack::new(work));
@@ -573,7 +580,7 @@ mod tests {
     fn hours_chained_by_storage_and_many_capacities_are_solved_exactly() {
         let (matrix, dense, signs, border) = network_like(1, 60, 20);
         let mut ldl = BorderedLdl::new(matrix, &signs, &border).unwrap();
-        assert!(ldl.halves.is_none(), "one chain has no even split");
+        assert!(ldl.two_cores.is_none(), "one chain has no even split");
         solves_exactly(&mut ldl, &dense);
     }
 
@@ -582,7 +589,7 @@ mod tests {
         let (matrix, dense, signs, border) = network_like(2, 40, 18);
         let mut ldl = BorderedLdl::with_split_from(matrix, &signs, &border, 0).unwrap();
         if rayon::current_num_threads() > 1 {
-            assert!(ldl.halves.is_some(), "two sites split into halves");
+            assert!(ldl.two_cores.is_some(), "two sites split into halves");
         }
         solves_exactly(&mut ldl, &dense);
     }
