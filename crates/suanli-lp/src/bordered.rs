@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use crate::augmented::Failure;
 use crate::ldl::{amd_positions, faer_factor, symbolic as analyse, REGULARIZE_DELTA, REGULARIZE_EPS};
+use crate::schur::{CouplingByRows, RowsOfL, Simplicial};
 use crate::split::{factor_split, solve_split, split_order, FactorWork, Halves, Pivots};
 
 /// Where an entry of the full matrix goes.
@@ -130,6 +131,9 @@ pub struct BorderedLdl {
     two_cores: Option<TwoCores>,
     /// `K_IB`'s values by border column (`layout.ib_colptr`).
     ib_values: Vec<f64>,
+    /// The interior factor and `K_IB` by row, where the factor is simplicial, for the
+    /// Schur complement's forward solves (`schur.rs`).
+    by_rows: Option<(RowsOfL, CouplingByRows)>,
     /// Dense border block, then its Schur complement's LDL' (unit lower L below the
     /// diagonal, D on it), column-major.
     schur: Vec<f64>,
@@ -206,7 +210,13 @@ impl BorderedLdl {
             }),
             _ => None,
         };
+        let by_rows = match symbolic.raw() {
+            SymbolicCholeskyRaw::Simplicial(s) => RowsOfL::new(s.col_ptr(), s.row_idx())
+                .map(|rows| (rows, CouplingByRows::new(&layout.ib_colptr, &layout.ib_rowval, ni))),
+            SymbolicCholeskyRaw::Supernodal(_) => None,
+        };
         Ok(BorderedLdl {
+            by_rows,
             signs: interior_signs,
             border: border.to_vec(),
             ii_values: vec![0.0; layout.ii_rowval.len()],
@@ -262,16 +272,16 @@ impl BorderedLdl {
         }
         // S = K_BB - K_IB' K_II^-1 K_IB, the border columns split into one block per
         // thread, each block solved for at once (one pass over L per block).
-        let interior = Interior {
-            ldlt: LdltRef::new(&self.symbolic, &self.factor_values),
-            simplicial: match self.symbolic.raw() {
-                SymbolicCholeskyRaw::Simplicial(s) => {
-                    Some((s.col_ptr(), s.row_idx(), &self.factor_values[..]))
-                }
-                SymbolicCholeskyRaw::Supernodal(_) => None,
-            },
-            ib: (&self.layout.ib_colptr, &self.layout.ib_rowval, &self.ib_values),
+        let ib = (&self.layout.ib_colptr[..], &self.layout.ib_rowval[..], &self.ib_values[..]);
+        let simplicial = match (self.symbolic.raw(), &mut self.by_rows) {
+            (SymbolicCholeskyRaw::Simplicial(s), Some((rows, ib_rows))) => {
+                rows.gather(&self.factor_values);
+                let columns = (s.col_ptr(), s.row_idx(), &self.factor_values[..]);
+                Some(Simplicial { columns, rows: &*rows, ib, ib_rows: &*ib_rows })
+            }
+            _ => None,
         };
+        let interior = Interior { ldlt: LdltRef::new(&self.symbolic, &self.factor_values), simplicial, ib };
         let width = nb.div_ceil(self.workspaces.len());
         let parts: Vec<(usize, Vec<f64>)> = self
             .workspaces
@@ -349,8 +359,8 @@ impl BorderedLdl {
 /// The interior's factors and its coupling to the border, for forming the Schur complement.
 struct Interior<'a> {
     ldlt: LdltRef<'a, usize, f64>,
-    /// L by column (diagonal first, holding D) when faer's factor is simplicial.
-    simplicial: Option<(&'a [usize], &'a [usize], &'a [f64])>,
+    /// The factor by column and by row when faer's factor is simplicial.
+    simplicial: Option<Simplicial<'a>>,
     /// `K_IB` by border column: interior rows and values.
     ib: (&'a [usize], &'a [usize], &'a [f64]),
 }
@@ -359,72 +369,28 @@ impl Interior<'_> {
     /// `K_IB' K_II^-1 K_IB` for the `k` border columns from `first` on, as
     /// `product[a * k + c]` = entry (a, first + c); `block` holds interior size x `k` values.
     fn coupled_block(&self, first: usize, k: usize, block: &mut [f64], work: &mut MemBuffer) -> Vec<f64> {
+        if let Some(simplicial) = &self.simplicial {
+            return simplicial.coupled_block(first, k, block);
+        }
         let (colptr, rowval, values) = self.ib;
         let (nb, ni) = (colptr.len() - 1, block.len() / k.max(1));
         let block = &mut block[..ni * k];
         block.iter_mut().for_each(|v| *v = 0.0);
+        for c in 0..k {
+            for p in colptr[first + c]..colptr[first + c + 1] {
+                block[c * ni + rowval[p]] += values[p];
+            }
+        }
+        let rhs = MatMut::from_column_major_slice_mut(block, ni, k);
+        self.ldlt.solve_in_place_with_conj(Conj::No, rhs, Par::Seq, MemStack::new(work));
         let mut product = vec![0.0; nb * k];
-        if let Some(factor) = self.simplicial {
-            // Right sides by row: each entry of L updates k adjacent values.
-            for c in 0..k {
-                for p in colptr[first + c]..colptr[first + c + 1] {
-                    block[rowval[p] * k + c] += values[p];
-                }
-            }
-            solve_by_rows(factor, block, k);
+        for c in 0..k {
+            let column = &block[c * ni..(c + 1) * ni];
             for a in 0..nb {
-                let out = &mut product[a * k..(a + 1) * k];
-                for p in colptr[a]..colptr[a + 1] {
-                    let row = &block[rowval[p] * k..(rowval[p] + 1) * k];
-                    out.iter_mut().zip(row).for_each(|(o, x)| *o += values[p] * x);
-                }
-            }
-        } else {
-            for c in 0..k {
-                for p in colptr[first + c]..colptr[first + c + 1] {
-                    block[c * ni + rowval[p]] += values[p];
-                }
-            }
-            let rhs = MatMut::from_column_major_slice_mut(block, ni, k);
-            self.ldlt.solve_in_place_with_conj(Conj::No, rhs, Par::Seq, MemStack::new(work));
-            for c in 0..k {
-                let column = &block[c * ni..(c + 1) * ni];
-                for a in 0..nb {
-                    product[a * k + c] =
-                        (colptr[a]..colptr[a + 1]).map(|p| values[p] * column[rowval[p]]).sum();
-                }
+                product[a * k + c] = (colptr[a]..colptr[a + 1]).map(|p| values[p] * column[rowval[p]]).sum();
             }
         }
         product
-    }
-}
-
-/// Solves `L D L' X = B` in place for `k` right sides stored by row (`x[i * k + c]`), with
-/// a simplicial factor as faer stores it: by column, the diagonal entry first and holding
-/// D, unit L below. Written here because faer's simplicial solve takes right sides by
-/// column, four at a time, so that each entry of L touches four distant cache lines; by
-/// row the k values an entry updates are adjacent.
-fn solve_by_rows((col_ptr, row_idx, values): (&[usize], &[usize], &[f64]), x: &mut [f64], k: usize) {
-    let n = col_ptr.len() - 1;
-    for j in 0..n {
-        let (head, tail) = x.split_at_mut((j + 1) * k);
-        let xj = &head[j * k..];
-        for p in col_ptr[j] + 1..col_ptr[j + 1] {
-            let (l, i) = (values[p], row_idx[p]);
-            let xi = &mut tail[(i - j - 1) * k..(i - j) * k];
-            xi.iter_mut().zip(xj).for_each(|(xi, xj)| *xi -= l * xj);
-        }
-    }
-    for j in (0..n).rev() {
-        let (head, tail) = x.split_at_mut((j + 1) * k);
-        let xj = &mut head[j * k..];
-        let d = values[col_ptr[j]];
-        xj.iter_mut().for_each(|v| *v /= d);
-        for p in col_ptr[j] + 1..col_ptr[j + 1] {
-            let (l, i) = (values[p], row_idx[p]);
-            let xi = &tail[(i - j - 1) * k..(i - j) * k];
-            xj.iter_mut().zip(xi).for_each(|(xj, xi)| *xj -= l * xi);
-        }
     }
 }
 

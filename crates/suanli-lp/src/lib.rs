@@ -31,6 +31,7 @@ mod bordered;
 mod builder;
 pub mod clarabel;
 mod ldl;
+mod schur;
 mod solve;
 mod split;
 

@@ -1,0 +1,166 @@
+//! `K_IB' K_II^-1 K_IB` — the border's Schur complement update (`bordered.rs`) — with a
+//! simplicial interior factor and a block of border columns solved for at once, their
+//! right sides stored by row (`x[i * k + c]`) so that each entry of L updates k adjacent
+//! values.
+//!
+//! The forward solve reads L by rows: row i of the solution is the right side's row less
+//! the rows of L's columns in row i (its descendants in the elimination tree, worked out
+//! just before it), written once. Reading L by columns instead pushes each column into
+//! rows far ahead, a read and a write of distant memory per entry, and needs the block
+//! cleared first (196 MB a thread on the ten-site year). faer's simplicial solve takes
+//! right sides by column, four at a time; no library solves with a sparse triangular
+//! factor by rows into right sides stored by row, hence this file.
+
+use rayon::prelude::*;
+
+/// The strictly lower part of a simplicial factor (stored by column, diagonal first) by
+/// row, its values gathered after each factorisation.
+pub(crate) struct RowsOfL {
+    row_ptr: Vec<usize>,
+    /// Column of each entry, increasing within a row.
+    col: Vec<u32>,
+    /// Position of each entry in the factor's values.
+    from: Vec<u32>,
+    values: Vec<f64>,
+}
+
+impl RowsOfL {
+    /// The rows of the factor with pattern `col_ptr`/`row_idx`, or `None` when its indices
+    /// do not fit in 32 bits.
+    pub(crate) fn new(col_ptr: &[usize], row_idx: &[usize]) -> Option<Self> {
+        let n = col_ptr.len() - 1;
+        if n > u32::MAX as usize || row_idx.len() > u32::MAX as usize {
+            return None;
+        }
+        let mut row_ptr = vec![0; n + 1];
+        for j in 0..n {
+            for &i in &row_idx[col_ptr[j] + 1..col_ptr[j + 1]] {
+                row_ptr[i + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            row_ptr[i + 1] += row_ptr[i];
+        }
+        let entries = row_ptr[n];
+        let (mut col, mut from) = (vec![0; entries], vec![0; entries]);
+        let mut next = row_ptr.clone();
+        for j in 0..n {
+            let column = col_ptr[j] + 1..col_ptr[j + 1];
+            for (p, &i) in column.clone().zip(&row_idx[column]) {
+                col[next[i]] = j as u32;
+                from[next[i]] = p as u32;
+                next[i] += 1;
+            }
+        }
+        Some(RowsOfL { row_ptr, col, from, values: vec![0.0; entries] })
+    }
+
+    /// Takes the values of the factor just computed.
+    pub(crate) fn gather(&mut self, factor_values: &[f64]) {
+        const CHUNK: usize = 1 << 16;
+        self.values.par_chunks_mut(CHUNK).zip(self.from.par_chunks(CHUNK)).for_each(|(values, from)| {
+            values.iter_mut().zip(from).for_each(|(v, &p)| *v = factor_values[p as usize]);
+        });
+    }
+}
+
+/// `K_IB` (border columns coupled to interior rows) by interior row: each entry's border
+/// column and its position in `K_IB`'s values.
+pub(crate) struct CouplingByRows {
+    row_ptr: Vec<usize>,
+    border: Vec<u32>,
+    at: Vec<usize>,
+}
+
+impl CouplingByRows {
+    /// The rows of `K_IB` given by border column (`colptr`/`rowval`, `ni` interior rows).
+    pub(crate) fn new(colptr: &[usize], rowval: &[usize], ni: usize) -> Self {
+        let mut row_ptr = vec![0; ni + 1];
+        rowval.iter().for_each(|&i| row_ptr[i + 1] += 1);
+        for i in 0..ni {
+            row_ptr[i + 1] += row_ptr[i];
+        }
+        let (mut border, mut at) = (vec![0; rowval.len()], vec![0; rowval.len()]);
+        let mut next = row_ptr.clone();
+        for b in 0..colptr.len() - 1 {
+            let column = colptr[b]..colptr[b + 1];
+            for (p, &i) in column.clone().zip(&rowval[column]) {
+                border[next[i]] = b as u32;
+                at[next[i]] = p;
+                next[i] += 1;
+            }
+        }
+        CouplingByRows { row_ptr, border, at }
+    }
+}
+
+/// A simplicial interior factor by column and by row, and `K_IB` by column and by row.
+pub(crate) struct Simplicial<'a> {
+    /// L by column (diagonal first, holding D).
+    pub columns: (&'a [usize], &'a [usize], &'a [f64]),
+    pub rows: &'a RowsOfL,
+    /// `K_IB` by border column: interior rows and values.
+    pub ib: (&'a [usize], &'a [usize], &'a [f64]),
+    pub ib_rows: &'a CouplingByRows,
+}
+
+impl Simplicial<'_> {
+    /// `K_IB' K_II^-1 K_IB` for the `k` border columns from `first` on, as
+    /// `product[a * k + c]` = entry (a, first + c); `block` holds interior size x `k`
+    /// values (overwritten).
+    pub(crate) fn coupled_block(&self, first: usize, k: usize, block: &mut [f64]) -> Vec<f64> {
+        let (colptr, rowval, values) = self.ib;
+        let nb = colptr.len() - 1;
+        let ni = self.rows.row_ptr.len() - 1;
+        let block = &mut block[..ni * k];
+        self.forward(first, k, block);
+        self.backward(k, block);
+        let mut product = vec![0.0; nb * k];
+        for a in 0..nb {
+            let out = &mut product[a * k..(a + 1) * k];
+            for p in colptr[a]..colptr[a + 1] {
+                let row = &block[rowval[p] * k..(rowval[p] + 1) * k];
+                out.iter_mut().zip(row).for_each(|(o, x)| *o += values[p] * x);
+            }
+        }
+        product
+    }
+
+    /// `x = L^-1 K_IB[:, first..first + k]`, row by row.
+    fn forward(&self, first: usize, k: usize, x: &mut [f64]) {
+        let (rows, coupling) = (self.rows, self.ib_rows);
+        let ib_values = self.ib.2;
+        for i in 0..rows.row_ptr.len() - 1 {
+            let (done, rest) = x.split_at_mut(i * k);
+            let xi = &mut rest[..k];
+            xi.iter_mut().for_each(|v| *v = 0.0);
+            for q in coupling.row_ptr[i]..coupling.row_ptr[i + 1] {
+                if let Some(c) = (coupling.border[q] as usize).checked_sub(first).filter(|&c| c < k) {
+                    xi[c] += ib_values[coupling.at[q]];
+                }
+            }
+            for q in rows.row_ptr[i]..rows.row_ptr[i + 1] {
+                let (l, j) = (rows.values[q], rows.col[q] as usize);
+                let xj = &done[j * k..(j + 1) * k];
+                xi.iter_mut().zip(xj).for_each(|(xi, xj)| *xi -= l * xj);
+            }
+        }
+    }
+
+    /// `x = L'^-1 D^-1 x`, column by column (each reads the rows of its ancestors, solved
+    /// before it).
+    fn backward(&self, k: usize, x: &mut [f64]) {
+        let (col_ptr, row_idx, values) = self.columns;
+        for j in (0..col_ptr.len() - 1).rev() {
+            let (head, tail) = x.split_at_mut((j + 1) * k);
+            let xj = &mut head[j * k..];
+            let d = values[col_ptr[j]];
+            xj.iter_mut().for_each(|v| *v /= d);
+            for p in col_ptr[j] + 1..col_ptr[j + 1] {
+                let (l, i) = (values[p], row_idx[p]);
+                let xi = &tail[(i - j - 1) * k..(i - j) * k];
+                xj.iter_mut().zip(xi).for_each(|(xj, xi)| *xj -= l * xi);
+            }
+        }
+    }
+}
