@@ -30,7 +30,7 @@
 
 use clarabel::algebra::CscMatrix;
 
-use crate::ldl::Ldl;
+use crate::ldl::{Ldl, Refinement};
 
 use crate::Problem;
 
@@ -99,7 +99,7 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
     bounded.iter().zip(&p.bound).for_each(|(&j, &lb)| rhs[j] = lb);
     rhs[n..].copy_from_slice(b);
     let mut short_rhs: Vec<f64> = p.short.iter().map(|r| r.b).collect();
-    kkt.solve_reduced(&p, &mut rhs, &short_rhs, &mut vec![0.0; short]);
+    kkt.solve_reduced(&p, (&mut rhs, Refine::Yes), &short_rhs, &mut vec![0.0; short]);
     let mut x = rhs[..n].to_vec();
     for i in 0..le {
         sp[i] = -rhs[n + eqs + i];
@@ -114,7 +114,7 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
     rhs[n..].iter_mut().for_each(|r| *r = 0.0);
     short_rhs.iter_mut().for_each(|r| *r = 0.0);
     let mut short_l = vec![0.0; short];
-    kkt.solve_reduced(&p, &mut rhs, &short_rhs, &mut short_l);
+    kkt.solve_reduced(&p, (&mut rhs, Refine::Yes), &short_rhs, &mut short_l);
     let mut l = rhs[n..].to_vec();
     dp[..le].copy_from_slice(&l[eqs..]);
     dp[first_short..first_bound].copy_from_slice(&short_l);
@@ -155,7 +155,7 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
             + p.bound.iter().zip(&dp[first_bound..]).map(|(lb, z)| lb * z).sum::<f64>();
         let mu = dot(&sp, &dp) / pairs.max(1) as f64;
         let gap = (primal_objective - dual_objective).abs()
-            / (1.0 + primal_objective.abs().min(dual_objective.abs()));
+            / primal_objective.abs().min(dual_objective.abs()).max(1.0);
         let primal_res = inf_norm(&r_primal).max(inf_norm(&r_short)) / norm_b;
         let dual_res = inf_norm(&r_dual) / norm_q;
         if !(gap.is_finite() && primal_res.is_finite() && dual_res.is_finite()) {
@@ -193,7 +193,7 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
 
         // Predictor: complementarity target 0.
         c.iter_mut().zip(sp.iter().zip(&dp)).for_each(|(c, (s, d))| *c = -s * d);
-        kkt.newton(&p, &res, &c, (&sp, &dp), &sc, &mut rhs, &mut trial);
+        kkt.newton(&p, &res, &c, (&sp, &dp), &sc, (&mut rhs, Refine::No), &mut trial);
         let alpha_p = max_step(&sp, &trial.p);
         let alpha_d = max_step(&dp, &trial.d);
         let mu_aff = sp
@@ -210,7 +210,7 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
         for (i, c) in c.iter_mut().enumerate() {
             *c = -sp[i] * dp[i] + target - trial.p[i] * trial.d[i];
         }
-        kkt.newton(&p, &res, &c, (&sp, &dp), &sc, &mut rhs, &mut step);
+        kkt.newton(&p, &res, &c, (&sp, &dp), &sc, (&mut rhs, Refine::Yes), &mut step);
         let mut alpha_p = max_step(&sp, &step.p);
         let mut alpha_d = max_step(&dp, &step.d);
 
@@ -230,7 +230,7 @@ pub fn solve(problem: &Problem, tolerance: f64, max_iterations: u32) -> Result<S
                     0.0
                 };
             }
-            kkt.newton(&p, &zero, &c, (&sp, &dp), &sc, &mut rhs, &mut trial);
+            kkt.newton(&p, &zero, &c, (&sp, &dp), &sc, (&mut rhs, Refine::Yes), &mut trial);
             trial.add(&step);
             let new_p = max_step(&sp, &trial.p);
             let new_d = max_step(&dp, &trial.d);
@@ -388,6 +388,16 @@ struct Kkt {
     dual_values: Vec<f64>,
     /// l/s of each short row at the current point.
     short_inv_w: Vec<f64>,
+    refinement: Refinement,
+}
+
+/// Whether a Newton solve is refined against the matrix. The predictor's is not: it only
+/// sets the centring and the corrector's second-order term, and on the full ten-site
+/// year leaving it unrefined took the same 96 iterations in 60.7 s instead of 64.3 s.
+#[derive(Clone, Copy, PartialEq)]
+enum Refine {
+    Yes,
+    No,
 }
 
 impl Kkt {
@@ -462,6 +472,7 @@ impl Kkt {
             primal_values,
             dual_values: vec![0.0; m],
             short_inv_w: vec![0.0; p.short.len()],
+            refinement: Refinement::default(),
         })
     }
 
@@ -500,14 +511,24 @@ impl Kkt {
     /// Solves the full system given the right sides of the kept system (`rhs`) and of the
     /// short rows (`short_rhs`), with the short rows eliminated: `rhs` gets the solution
     /// and `short_l` the short rows' duals.
-    fn solve_reduced(&mut self, p: &Reduced, rhs: &mut [f64], short_rhs: &[f64], short_l: &mut [f64]) {
+    fn solve_reduced(
+        &mut self,
+        p: &Reduced,
+        (rhs, refine): (&mut [f64], Refine),
+        short_rhs: &[f64],
+        short_l: &mut [f64],
+    ) {
         let inv_w = &self.short_inv_w;
         // Row k: a dx - w dl = r  =>  dl = (a dx - r) / w, and the primal block's right
         // side gains a' r / w.
         for ((row, r), iw) in p.short.iter().zip(short_rhs).zip(inv_w) {
             row.add_to(rhs, r * iw);
         }
-        self.factors.solve_refined(rhs);
+        if refine == Refine::No {
+            self.factors.solve(rhs);
+        } else {
+            self.factors.solve_refined(rhs, &mut self.refinement);
+        }
         for (((l, row), r), iw) in short_l.iter_mut().zip(&p.short).zip(short_rhs).zip(inv_w) {
             *l = (row.dot(rhs) - r) * iw;
         }
@@ -524,7 +545,7 @@ impl Kkt {
         c: &[f64],
         (sp, dp): (&[f64], &[f64]),
         sc: &Scaling,
-        rhs: &mut [f64],
+        (rhs, refine): (&mut [f64], Refine),
         step: &mut Step,
     ) {
         let (n, eqs) = (self.n, p.equalities);
@@ -551,7 +572,7 @@ impl Kkt {
         let (d_le, d_rest) = step.d.split_at_mut(first_short);
         self.solve_reduced(
             p,
-            rhs,
+            (&mut *rhs, refine),
             &step.p[first_short..first_bound],
             &mut d_rest[..first_bound - first_short],
         );

@@ -51,6 +51,8 @@ struct Layout {
     dest: Vec<Dest>,
     /// Interior index of each full index (`usize::MAX` for the border).
     interior_of: Vec<usize>,
+    /// Full index of each interior index.
+    full_of_interior: Vec<usize>,
     /// Interior matrix pattern (upper triangle, sorted rows).
     ii_colptr: Vec<usize>,
     ii_rowval: Vec<usize>,
@@ -65,8 +67,10 @@ impl Layout {
     fn new(matrix: &CscMatrix<f64>, border_of: &[usize], full_of: &[usize], position: &[usize]) -> Self {
         let (n, ni, nb) = (matrix.n, full_of.len(), matrix.n - full_of.len());
         let mut interior_of = vec![usize::MAX; n];
+        let mut full_of_interior = vec![0; ni];
         for (i, &j) in full_of.iter().enumerate() {
             interior_of[j] = position[i];
+            full_of_interior[position[i]] = j;
         }
         let mut dest = vec![Dest::Interior(0); matrix.nzval.len()];
         let mut interior: Vec<(usize, usize, usize)> = Vec::new(); // (column, row, full entry)
@@ -102,7 +106,7 @@ impl Layout {
             };
         let (ii_colptr, ii_rowval) = compressed(&mut interior, ni, Dest::Interior);
         let (ib_colptr, ib_rowval) = compressed(&mut coupling, nb, Dest::Coupling);
-        Layout { dest, interior_of, ii_colptr, ii_rowval, ib_colptr, ib_rowval }
+        Layout { dest, interior_of, full_of_interior, ii_colptr, ii_rowval, ib_colptr, ib_rowval }
     }
 }
 
@@ -131,9 +135,11 @@ pub struct BorderedLdl {
     two_cores: Option<TwoCores>,
     /// `K_IB`'s values by border column (`layout.ib_colptr`).
     ib_values: Vec<f64>,
-    /// The interior factor and `K_IB` by row, where the factor is simplicial, for the
-    /// Schur complement's forward solves (`schur.rs`).
-    by_rows: Option<(RowsOfL, CouplingByRows)>,
+    /// `K_IB` by interior row.
+    ib_rows: CouplingByRows,
+    /// The interior factor by row, where it is simplicial, for the Schur complement's
+    /// forward solves (`schur.rs`).
+    rows_of_l: Option<RowsOfL>,
     /// Dense border block, then its Schur complement's LDL' (unit lower L below the
     /// diagonal, D on it), column-major.
     schur: Vec<f64>,
@@ -210,13 +216,13 @@ impl BorderedLdl {
             }),
             _ => None,
         };
-        let by_rows = match symbolic.raw() {
-            SymbolicCholeskyRaw::Simplicial(s) => RowsOfL::new(s.col_ptr(), s.row_idx())
-                .map(|rows| (rows, CouplingByRows::new(&layout.ib_colptr, &layout.ib_rowval, ni))),
+        let rows_of_l = match symbolic.raw() {
+            SymbolicCholeskyRaw::Simplicial(s) => RowsOfL::new(s.col_ptr(), s.row_idx()),
             SymbolicCholeskyRaw::Supernodal(_) => None,
         };
         Ok(BorderedLdl {
-            by_rows,
+            ib_rows: CouplingByRows::new(&layout.ib_colptr, &layout.ib_rowval, ni),
+            rows_of_l,
             signs: interior_signs,
             border: border.to_vec(),
             ii_values: vec![0.0; layout.ii_rowval.len()],
@@ -273,11 +279,11 @@ impl BorderedLdl {
         // S = K_BB - K_IB' K_II^-1 K_IB, the border columns split into one block per
         // thread, each block solved for at once (one pass over L per block).
         let ib = (&self.layout.ib_colptr[..], &self.layout.ib_rowval[..], &self.ib_values[..]);
-        let simplicial = match (self.symbolic.raw(), &mut self.by_rows) {
-            (SymbolicCholeskyRaw::Simplicial(s), Some((rows, ib_rows))) => {
+        let simplicial = match (self.symbolic.raw(), &mut self.rows_of_l) {
+            (SymbolicCholeskyRaw::Simplicial(s), Some(rows)) => {
                 rows.gather(&self.factor_values);
                 let columns = (s.col_ptr(), s.row_idx(), &self.factor_values[..]);
-                Some(Simplicial { columns, rows: &*rows, ib, ib_rows: &*ib_rows })
+                Some(Simplicial { columns, rows: &*rows, ib, ib_rows: &self.ib_rows })
             }
             _ => None,
         };
@@ -292,24 +298,23 @@ impl BorderedLdl {
                 (first, interior.coupled_block(first, width.min(nb - first), block, work))
             })
             .collect();
+        let diagonal: Vec<f64> = (0..nb).map(|j| self.schur[j + j * nb]).collect();
         for (first, product) in parts {
             let k = product.len() / nb.max(1);
             for (i, v) in product.iter().enumerate() {
                 self.schur[(first + i % k) * nb + i / k] -= v;
             }
         }
-        dense_ldl(&mut self.schur, nb)
+        dense_ldl(&mut self.schur, nb, &diagonal)
     }
 
     /// Solves with the factors in place (`rhs` in full indices).
     pub fn solve(&mut self, rhs: &mut [f64]) {
         let nb = self.border.len();
         let ni = self.interior_rhs.len();
-        for (j, &i) in self.layout.interior_of.iter().enumerate() {
-            if i != usize::MAX {
-                self.interior_rhs[i] = rhs[j];
-            }
-        }
+        let full = &*rhs;
+        let full_of_interior = &self.layout.full_of_interior;
+        self.interior_rhs.iter_mut().zip(full_of_interior).for_each(|(y, &j)| *y = full[j]);
         let ldlt = LdltRef::new(&self.symbolic, &self.factor_values);
         let values = &self.factor_values[..];
         let mut two_cores = match (self.symbolic.raw(), &mut self.two_cores) {
@@ -327,27 +332,23 @@ impl BorderedLdl {
         };
         solve_interior(&mut self.interior_rhs, &mut self.work);
         // x_B = S^-1 (r_B - K_IB' y).
+        let (ib_colptr, ib_rowval, ib_values, y) =
+            (&self.layout.ib_colptr, &self.layout.ib_rowval, &self.ib_values, &self.interior_rhs);
         let mut xb: Vec<f64> = (0..nb)
             .map(|b| {
-                let dot: f64 = (self.layout.ib_colptr[b]..self.layout.ib_colptr[b + 1])
-                    .map(|p| self.ib_values[p] * self.interior_rhs[self.layout.ib_rowval[p]])
-                    .sum();
-                rhs[self.border[b]] - dot
+                let dot: f64 = (ib_colptr[b]..ib_colptr[b + 1]).map(|p| ib_values[p] * y[ib_rowval[p]]).sum();
+                full[self.border[b]] - dot
             })
             .collect();
         dense_solve(&self.schur, nb, &mut xb);
         // x_I = y - K_II^-1 K_IB x_B.
         let w = &mut self.interior_work;
-        w.iter_mut().for_each(|v| *v = 0.0);
-        for (b, xb) in xb.iter().enumerate() {
-            for p in self.layout.ib_colptr[b]..self.layout.ib_colptr[b + 1] {
-                w[self.layout.ib_rowval[p]] += self.ib_values[p] * xb;
-            }
-        }
+        self.ib_rows.product(&self.ib_values, &xb, w);
         solve_interior(w, &mut self.work);
-        for (j, &i) in self.layout.interior_of.iter().enumerate() {
+        let (y, w) = (&self.interior_rhs, &self.interior_work);
+        for (x, &i) in rhs.iter_mut().zip(&self.layout.interior_of) {
             if i != usize::MAX {
-                rhs[j] = self.interior_rhs[i] - w[i];
+                *x = y[i] - w[i];
             }
         }
         for (b, &j) in self.border.iter().enumerate() {
@@ -394,10 +395,20 @@ impl Interior<'_> {
     }
 }
 
+/// Share of a border column's own diagonal entry (before the interior's part is taken
+/// off) below which its pivot in the Schur complement is rounding error: near the
+/// optimum `K_BB` and `K_IB' K_II^-1 K_IB` grow large and nearly equal.
+const SCHUR_PIVOT_SHARE: f64 = 1e-12;
+/// What such a pivot becomes: in effect infinite, so that its unknown takes no part in
+/// this factorisation's solves (the "Cholesky-infinity" of PCx and LIPSOL) and the
+/// refinement against the matrix recovers what it can. Regularised to a small pivot
+/// instead, it divided the rest of its column into overflow and ended the full dc10.
+const SKIPPED_PIVOT: f64 = 1e128;
+
 /// In-place LDL' of a symmetric positive (semi)definite matrix (column-major, n x n):
-/// L below the diagonal (unit diagonal implied), D on it; a pivot below `REGULARIZE_EPS`
-/// becomes `REGULARIZE_DELTA`, as the sparse factorisations regularise.
-fn dense_ldl(s: &mut [f64], n: usize) -> Result<(), Failure> {
+/// L below the diagonal (unit diagonal implied), D on it; a pivot below
+/// `SCHUR_PIVOT_SHARE` of `diagonal` (or below `REGULARIZE_EPS`) is skipped.
+fn dense_ldl(s: &mut [f64], n: usize, diagonal: &[f64]) -> Result<(), Failure> {
     for j in 0..n {
         let mut d = s[j + j * n];
         for k in 0..j {
@@ -406,8 +417,8 @@ fn dense_ldl(s: &mut [f64], n: usize) -> Result<(), Failure> {
         if !d.is_finite() {
             return Err(Failure::Numerical("zero pivot in the border's Schur complement".into()));
         }
-        if d < REGULARIZE_EPS {
-            d = REGULARIZE_DELTA;
+        if d < REGULARIZE_EPS.max(SCHUR_PIVOT_SHARE * diagonal[j].abs()) {
+            d = SKIPPED_PIVOT;
         }
         s[j + j * n] = d;
         for i in j + 1..n {
@@ -446,7 +457,7 @@ mod tests {
     fn the_dense_factorisation_solves_a_small_positive_definite_system() {
         // S = [4 2 0; 2 5 1; 0 1 3], x = (1, -2, 3)  ->  S x = (0, -5, 7).
         let mut s = vec![4.0, 2.0, 0.0, 2.0, 5.0, 1.0, 0.0, 1.0, 3.0];
-        dense_ldl(&mut s, 3).unwrap();
+        dense_ldl(&mut s, 3, &[4.0, 5.0, 3.0]).unwrap();
         let mut x = vec![0.0, -5.0, 7.0];
         dense_solve(&s, 3, &mut x);
         for (got, want) in x.iter().zip([1.0, -2.0, 3.0]) {

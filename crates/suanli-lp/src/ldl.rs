@@ -117,6 +117,14 @@ fn subtract_symmetric_product(k: &CscMatrix<f64>, x: &[f64], y: &mut [f64]) {
     }
 }
 
+/// The vectors iterative refinement works in, kept from one solve to the next (allocated
+/// per solve, their pages were cleared anew each time: 12 MB a solve on the ten-site year).
+#[derive(Default)]
+pub struct Refinement {
+    b: Vec<f64>,
+    residual: Vec<f64>,
+}
+
 /// Average nonzeros per column of L above which faer's supernodal factorisation is used.
 /// Measured: dc1 (5 per column) 2.5 s with QDLDL, 2.9 s with faer; dc10 at 720 hours
 /// (29 per column) 20-24 s with QDLDL, 11.4 s with faer.
@@ -222,27 +230,29 @@ impl Ldl {
     /// (where the factorisation keeps it: faer's back-ends) while that lowers the
     /// residual: a pivot replaced by dynamic regularisation perturbs the factors, and the
     /// unrefined Newton directions near the optimum then stall the interior point.
-    pub fn solve_refined(&mut self, rhs: &mut [f64]) {
+    pub fn solve_refined(&mut self, rhs: &mut [f64], work: &mut Refinement) {
         if self.matrix().is_none() {
             return self.solve(rhs);
         }
-        let b = rhs.to_vec();
+        let Refinement { b, residual } = work;
+        b.clear();
+        b.extend_from_slice(rhs);
+        residual.resize(rhs.len(), 0.0);
         self.solve(rhs);
         let scale = 1.0 + b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let mut residual = vec![0.0; b.len()];
         let mut last = f64::INFINITY;
         for _ in 0..REFINEMENT_STEPS {
-            residual.copy_from_slice(&b);
+            residual.copy_from_slice(b);
             if let Some(matrix) = self.matrix() {
-                subtract_symmetric_product(matrix, rhs, &mut residual);
+                subtract_symmetric_product(matrix, rhs, residual);
             }
             let norm = residual.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             if norm <= REFINEMENT_TOLERANCE * scale || norm >= 0.5 * last {
                 break;
             }
             last = norm;
-            self.solve(&mut residual);
-            rhs.iter_mut().zip(&residual).for_each(|(x, d)| *x += d);
+            self.solve(residual);
+            rhs.iter_mut().zip(residual.iter()).for_each(|(x, d)| *x += d);
         }
     }
 

@@ -94,6 +94,17 @@ impl CouplingByRows {
     }
 }
 
+impl CouplingByRows {
+    /// `out = K_IB x` (`x` by border column), by row on all cores.
+    pub(crate) fn product(&self, ib_values: &[f64], x: &[f64], out: &mut [f64]) {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = (self.row_ptr[i]..self.row_ptr[i + 1])
+                .map(|q| ib_values[self.at[q]] * x[self.border[q] as usize])
+                .sum();
+        }
+    }
+}
+
 /// A simplicial interior factor by column and by row, and `K_IB` by column and by row.
 pub(crate) struct Simplicial<'a> {
     /// L by column (diagonal first, holding D).
