@@ -279,3 +279,31 @@ impl Ldl {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_product_with_an_upper_triangle_is_the_symmetric_product() {
+        // A 7 x 7 symmetric matrix, its upper triangle with every other entry.
+        let n = 7;
+        let value = |i: usize, j: usize| if (i + j) % 2 == 0 { 1.0 + (i * n + j) as f64 * 0.1 } else { 0.0 };
+        let (mut colptr, mut rowval, mut nzval) = (vec![0], Vec::new(), Vec::new());
+        for j in 0..n {
+            for i in (0..=j).filter(|&i| value(i, j) != 0.0) {
+                rowval.push(i);
+                nzval.push(value(i, j));
+            }
+            colptr.push(rowval.len());
+        }
+        let k = CscMatrix::new(n, n, colptr, rowval, nzval);
+        let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.7).cos()).collect();
+        let mut y = vec![1.0; n];
+        subtract_symmetric_product(&k, &x, &mut y);
+        for (i, y) in y.iter().enumerate() {
+            let want = 1.0 - (0..n).map(|j| value(i.min(j), i.max(j)) * x[j]).sum::<f64>();
+            assert!((y - want).abs() < 1e-12, "row {i}: {y} against {want}");
+        }
+    }
+}
