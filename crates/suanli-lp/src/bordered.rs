@@ -15,9 +15,10 @@
 //! `K_II` is put in its approximate-minimum-degree order once and factorised by faer's
 //! sparse LDL' (it has the sparsity of the hours alone); `K_II^-1 K_IB` is formed in one
 //! block of border columns per thread, stored by row when faer's factor is simplicial
-//! ([`solve_by_rows`]); and `S` — positive definite, since the border columns are primal
-//! unknowns of a quasi-definite matrix — is factorised by a small dense LDL'. No library offers a
-//! sparse LDL' with a dense trailing Schur complement of chosen columns, hence this file.
+//! (`schur.rs`); and `S` — positive definite, since the border columns are primal
+//! unknowns of a quasi-definite matrix — is factorised by a small dense LDL' that skips
+//! pivots lost to cancellation. No library offers a sparse LDL' with a dense trailing
+//! Schur complement of chosen columns, hence this file.
 
 use clarabel::algebra::CscMatrix;
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};

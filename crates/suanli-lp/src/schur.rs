@@ -92,10 +92,8 @@ impl CouplingByRows {
         }
         CouplingByRows { row_ptr, border, at }
     }
-}
 
-impl CouplingByRows {
-    /// `out = K_IB x` (`x` by border column), by row on all cores.
+    /// `out = K_IB x` (`x` by border column), by row: each value written once.
     pub(crate) fn product(&self, ib_values: &[f64], x: &[f64], out: &mut [f64]) {
         for (i, o) in out.iter_mut().enumerate() {
             *o = (self.row_ptr[i]..self.row_ptr[i + 1])
