@@ -467,6 +467,20 @@ mod tests {
     }
 
     #[test]
+    fn a_pivot_lost_to_cancellation_is_skipped_not_blown_up() {
+        // S = [1 1; 1 1], its second diagonal entry left after taking ~1e15 off ~1e15: the
+        // second pivot is 0, far below 1e-12 of that column's diagonal, so it is skipped
+        // and the solve of a consistent right side stays finite and exact.
+        let mut s = vec![1.0, 1.0, 1.0, 1.0];
+        dense_ldl(&mut s, 2, &[1.0, 1e15]).unwrap();
+        assert_eq!(s[0], 1.0);
+        assert_eq!(s[3], SKIPPED_PIVOT);
+        let mut x = vec![2.0, 2.0];
+        dense_solve(&s, 2, &mut x);
+        assert!((x[0] + x[1] - 2.0).abs() < 1e-12 && x.iter().all(|v| v.is_finite()), "{x:?}");
+    }
+
+    #[test]
     fn a_border_eliminated_last_gives_the_same_solution_as_the_whole_matrix() {
         // Quasi-definite 4 x 4 (upper triangle): primal 0, 1 (border), 2; dual 3.
         //   [ 2  1  0  1 ]
