@@ -12,7 +12,7 @@ use suanli_report::network::{network_figure, Places};
 use crate::error::CliError;
 use crate::load::read_text;
 use crate::output::{emit, write_atomic};
-use crate::site_cmd::{check_out_dir, clean, dispatch_csv, plan_error, Spinner};
+use crate::site_cmd::{check_out_dir, clean, create_out_dir, dispatch_csv, plan_error, Spinner};
 use crate::site_file::beside;
 use crate::table::{num, pct, Table};
 use crate::Format;
@@ -113,6 +113,7 @@ fn run_plan(
             files.push(("routes.csv".to_string(), routes_csv(&p)));
         }
         files.extend(p.sites.iter().map(|s| (format!("site-{}.csv", s.name), dispatch_csv(s, true))));
+        create_out_dir(d)?;
         for (name, text) in files {
             write_atomic(&d.join(name), text.as_bytes())?;
         }

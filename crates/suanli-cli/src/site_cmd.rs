@@ -77,6 +77,7 @@ pub fn run(cmd: SiteCommand) -> Result<(), CliError> {
     let (site, p) = planned?;
     if let Some(d) = &out_dir {
         let parquet = dispatch_parquet(&p)?;
+        create_out_dir(d)?;
         write_atomic(&d.join("dispatch.csv"), dispatch_csv(&p, false).as_bytes())?;
         write_atomic(&d.join("dispatch.parquet"), &parquet)?;
     }
@@ -139,14 +140,22 @@ pub fn plan_error(file: &Path, e: SiteError) -> CliError {
     }
 }
 
-/// Refuses an `--out-dir` that is not a directory, before any work is done.
+/// Refuses an `--out-dir` that exists and is not a directory, before any work is done.
 pub fn check_out_dir(out_dir: Option<&Path>) -> Result<(), CliError> {
     match out_dir {
-        Some(d) if !d.is_dir() => {
-            Err(CliError::Usage(format!("failed to write to {}: not a directory", d.display())))
-        }
+        Some(d) if d.exists() && !d.is_dir() => Err(CliError::Usage(format!(
+            "failed to write to {}: it exists and is not a directory; hint: name a directory (created if missing)",
+            d.display()
+        ))),
         _ => Ok(()),
     }
+}
+
+/// Creates `--out-dir` (and its parents) if missing, once there is something to write:
+/// a run stopped by bad input leaves no new directory behind.
+pub fn create_out_dir(d: &Path) -> Result<(), CliError> {
+    std::fs::create_dir_all(d)
+        .map_err(|e| CliError::Runtime(format!("failed to create directory {}: {e}", d.display())))
 }
 
 /// The attribution line of a site chart.

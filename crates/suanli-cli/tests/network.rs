@@ -42,8 +42,8 @@ fn a_pair_of_sites_plans_through_the_cli_with_a_certified_gap_and_hourly_files()
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("net.toml"), NETWORK).unwrap();
     std::fs::write(dir.path().join("p.csv"), profiles()).unwrap();
-    std::fs::create_dir(dir.path().join("out")).unwrap();
-    let o = suanli(dir.path(), &["network", "plan", "net.toml", "--format", "json", "--out-dir", "out"]);
+    // `--out-dir` is created, with its parents, once the plan is made.
+    let o = suanli(dir.path(), &["network", "plan", "net.toml", "--format", "json", "--out-dir", "out/year"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let (objective, bound) =
@@ -61,11 +61,20 @@ fn a_pair_of_sites_plans_through_the_cli_with_a_certified_gap_and_hourly_files()
     let total = sites + v["links"]["a-b"]["cost_per_year"].as_f64().unwrap();
     assert!((total / objective - 1.0).abs() < 1e-6, "{total} against {objective}");
 
-    let links = std::fs::read_to_string(dir.path().join("out/links.csv")).unwrap();
+    let links = std::fs::read_to_string(dir.path().join("out/year/links.csv")).unwrap();
     assert!(links.starts_with("hour,a-b_mw\n0,"));
     assert_eq!(links.lines().count(), 8761);
-    let b = std::fs::read_to_string(dir.path().join("out/site-b.csv")).unwrap();
+    let b = std::fs::read_to_string(dir.path().join("out/year/site-b.csv")).unwrap();
     assert!(b.lines().next().unwrap().ends_with(",import_mw"));
+
+    // Bad input creates no directory.
+    let o = suanli(dir.path(), &["network", "plan", "missing.toml", "--out-dir", "fresh"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!dir.path().join("fresh").exists());
+    // A file where the directory should be is refused before the solve.
+    let o = suanli(dir.path(), &["network", "plan", "net.toml", "--out-dir", "out/year/links.csv"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not a directory"), "{}", stderr(&o));
 
     let o = suanli(dir.path(), &["network", "plan", "net.toml"]);
     assert!(o.status.success(), "{}", stderr(&o));
