@@ -32,27 +32,10 @@ impl RowsOfL {
         if n > u32::MAX as usize || row_idx.len() > u32::MAX as usize {
             return None;
         }
-        let mut row_ptr = vec![0; n + 1];
-        for j in 0..n {
-            for &i in &row_idx[col_ptr[j] + 1..col_ptr[j + 1]] {
-                row_ptr[i + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            row_ptr[i + 1] += row_ptr[i];
-        }
-        let entries = row_ptr[n];
-        let (mut col, mut from) = (vec![0; entries], vec![0; entries]);
-        let mut next = row_ptr.clone();
-        for j in 0..n {
-            let column = col_ptr[j] + 1..col_ptr[j + 1];
-            for (p, &i) in column.clone().zip(&row_idx[column]) {
-                col[next[i]] = j as u32;
-                from[next[i]] = p as u32;
-                next[i] += 1;
-            }
-        }
-        Some(RowsOfL { row_ptr, col, from, values: vec![0.0; entries] })
+        let (row_ptr, col, at) = by_rows(col_ptr, row_idx, n, 1);
+        let from: Vec<u32> = at.into_iter().map(|p| p as u32).collect();
+        let values = vec![0.0; from.len()];
+        Some(RowsOfL { row_ptr, col, from, values })
     }
 
     /// Takes the values of the factor just computed.
@@ -62,6 +45,37 @@ impl RowsOfL {
             values.iter_mut().zip(from).for_each(|(v, &p)| *v = factor_values[p as usize]);
         });
     }
+}
+
+/// The entries of a pattern stored by column (`col_ptr`/`row_idx`, `rows` rows), the first
+/// `skip` of each column left out, by row: row pointers, and each entry's column (fewer
+/// than 2^32 columns) and position among the column-wise entries.
+fn by_rows(
+    col_ptr: &[usize],
+    row_idx: &[usize],
+    rows: usize,
+    skip: usize,
+) -> (Vec<usize>, Vec<u32>, Vec<usize>) {
+    let columns = |j: usize| col_ptr[j] + skip..col_ptr[j + 1];
+    let n = col_ptr.len() - 1;
+    let mut row_ptr = vec![0; rows + 1];
+    for j in 0..n {
+        row_idx[columns(j)].iter().for_each(|&i| row_ptr[i + 1] += 1);
+    }
+    for i in 0..rows {
+        row_ptr[i + 1] += row_ptr[i];
+    }
+    let entries = row_ptr[rows];
+    let (mut col, mut at) = (vec![0; entries], vec![0; entries]);
+    let mut next = row_ptr.clone();
+    for j in 0..n {
+        for (p, &i) in columns(j).zip(&row_idx[columns(j)]) {
+            col[next[i]] = j as u32;
+            at[next[i]] = p;
+            next[i] += 1;
+        }
+    }
+    (row_ptr, col, at)
 }
 
 /// `K_IB` (border columns coupled to interior rows) by interior row: each entry's border
@@ -75,21 +89,7 @@ pub(crate) struct CouplingByRows {
 impl CouplingByRows {
     /// The rows of `K_IB` given by border column (`colptr`/`rowval`, `ni` interior rows).
     pub(crate) fn new(colptr: &[usize], rowval: &[usize], ni: usize) -> Self {
-        let mut row_ptr = vec![0; ni + 1];
-        rowval.iter().for_each(|&i| row_ptr[i + 1] += 1);
-        for i in 0..ni {
-            row_ptr[i + 1] += row_ptr[i];
-        }
-        let (mut border, mut at) = (vec![0; rowval.len()], vec![0; rowval.len()]);
-        let mut next = row_ptr.clone();
-        for b in 0..colptr.len() - 1 {
-            let column = colptr[b]..colptr[b + 1];
-            for (p, &i) in column.clone().zip(&rowval[column]) {
-                border[next[i]] = b as u32;
-                at[next[i]] = p;
-                next[i] += 1;
-            }
-        }
+        let (row_ptr, border, at) = by_rows(colptr, rowval, ni, 0);
         CouplingByRows { row_ptr, border, at }
     }
 
